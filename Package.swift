@@ -1,0 +1,100 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Every Swift target is built in Swift 6 language mode with complete concurrency checking.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vigil-collector", targets: ["vigil-collector"]),
+        .executable(name: "vigil-evaluator", targets: ["vigil-evaluator"]),
+        .executable(name: "vigil-alerter", targets: ["vigil-alerter"]),
+        .executable(name: "vigil-recorder", targets: ["vigil-recorder"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // C libraries from Debian, each reached through exactly one system-library target.
+        .systemLibrary(
+            name: "CMosquitto",
+            path: "Core/CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Core/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+
+        // Libraries: all logic lives here.
+        .target(name: "VigilDomain", path: "Core/VigilDomain", swiftSettings: strict),
+        .target(name: "VigilMQTT", dependencies: ["CMosquitto"], path: "Core/VigilMQTT", swiftSettings: strict),
+        .target(name: "VigilStore", dependencies: ["CSQLite"], path: "Core/VigilStore", swiftSettings: strict),
+        .target(name: "VigilYAML", path: "Core/VigilYAML", swiftSettings: strict),
+        .target(
+            name: "VigilRuntime",
+            dependencies: [
+                "VigilDomain", "VigilMQTT", "VigilYAML",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Core/VigilRuntime",
+            swiftSettings: strict
+        ),
+        .target(name: "VigilSimulator", dependencies: ["VigilDomain"], path: "Core/VigilSimulator", swiftSettings: strict),
+        .target(
+            name: "VigilCollector",
+            dependencies: ["VigilDomain", "VigilRuntime", "VigilSimulator", "VigilStore"],
+            path: "Core/VigilCollector",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "VigilEvaluator",
+            dependencies: ["VigilDomain", "VigilRuntime"],
+            path: "Core/VigilEvaluator",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "VigilAlerter",
+            dependencies: ["VigilDomain", "VigilRuntime"],
+            path: "Core/VigilAlerter",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "VigilRecorder",
+            dependencies: ["VigilDomain", "VigilRuntime", "VigilStore"],
+            path: "Core/VigilRecorder",
+            swiftSettings: strict
+        ),
+
+        // Agents: argument parsing and wiring only.
+        .executableTarget(name: "vigil-collector", dependencies: ["VigilCollector", "VigilRuntime"], path: "Agents/collector", swiftSettings: strict),
+        .executableTarget(name: "vigil-evaluator", dependencies: ["VigilEvaluator", "VigilRuntime"], path: "Agents/evaluator", swiftSettings: strict),
+        .executableTarget(name: "vigil-alerter", dependencies: ["VigilAlerter", "VigilRuntime"], path: "Agents/alerter", swiftSettings: strict),
+        .executableTarget(name: "vigil-recorder", dependencies: ["VigilRecorder", "VigilRuntime"], path: "Agents/recorder", swiftSettings: strict),
+
+        // Tests.
+        .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport", swiftSettings: strict),
+        .testTarget(name: "VigilDomainTests", dependencies: ["VigilDomain"], swiftSettings: strict),
+        .testTarget(name: "VigilMQTTTests", dependencies: ["VigilMQTT", "VigilTestSupport"], swiftSettings: strict),
+        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore"], swiftSettings: strict),
+        .testTarget(name: "VigilYAMLTests", dependencies: ["VigilYAML"], swiftSettings: strict),
+        .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilDomain"], swiftSettings: strict),
+        .testTarget(name: "VigilSimulatorTests", dependencies: ["VigilSimulator", "VigilDomain"], swiftSettings: strict),
+        .testTarget(name: "VigilEvaluatorTests", dependencies: ["VigilEvaluator", "VigilDomain"], swiftSettings: strict),
+        .testTarget(name: "VigilAlerterTests", dependencies: ["VigilAlerter", "VigilDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["VigilDomain", "VigilMQTT", "VigilTestSupport"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
