@@ -1,0 +1,63 @@
+public import VigilDomain
+public import VigilRuntime
+import VigilMQTT
+
+/// Turns evaluations into alarms: retained `alert/<asset>/<code>` while active, an empty retained
+/// payload when cleared, and every transition on `alert-events`.
+public struct AlerterAgent: Agent {
+    public struct Settings: Sendable {}
+
+    public static let name = "alerter"
+
+    public init() {}
+
+    public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
+        try section.requireOnly([])
+        return Settings()
+    }
+
+    /// Its own retained alerts first (retained evaluations arrive right after): after a restart the alerter adopts what it had raised, so an
+    /// alarm raised before the restart is still cleared when its condition goes away.
+    public func subscriptions(_ topics: Topics) -> [String] { [topics.allAlerts, topics.allEvaluations] }
+
+    public func run(_ context: AgentContext<Settings>) async throws {
+        var book = AlarmBook(eventPrefix: "\(context.common.agentID)-\(Timestamp.now().millisecondsSinceEpoch)")
+        for await message in context.messages {
+            switch context.topics.parse(message.topic) {
+            case .alert:
+                // Only the retained copy delivered at subscribe time is history; live echoes of
+                // our own publishes arrive with retain=false and must not resurrect a cleared alarm.
+                guard message.retain, !message.payload.isEmpty,
+                    let alert = context.decode(Alert.self, from: message)
+                else { continue }
+                book.restore(alert)
+            case .evaluation(let asset):
+                guard let evaluation = context.decode(Evaluation.self, from: message) else { continue }
+                guard evaluation.asset == asset else {
+                    context.reject(message, reason: "asset: payload says \(evaluation.asset), topic says \(asset)")
+                    continue
+                }
+                for transition in book.apply(evaluation, now: .now()) {
+                    publish(transition, context)
+                }
+            default:
+                context.reject(message, reason: "topic is not an evaluation or alert topic of this site")
+            }
+        }
+    }
+
+    private func publish(_ transition: AlarmBook.Transition, _ context: AgentContext<Settings>) {
+        let alert = transition.event.alert
+        context.counters.increment("alerts_\(transition.event.transition.rawValue)")
+        context.log.notice(
+            "\(transition.event.transition.rawValue) \(alert.tier.rawValue) \(alert.asset)/\(alert.code): \(alert.message)")
+        context.enqueue(
+            MQTTMessage(
+                topic: context.topics.alert(alert.asset, alert.code),
+                payload: transition.retained.map { PayloadCodec.encode($0) } ?? [], qos: .atLeastOnce, retain: true))
+        context.enqueue(
+            MQTTMessage(
+                topic: context.topics.alertEvents, payload: PayloadCodec.encode(transition.event), qos: .atLeastOnce,
+                retain: false))
+    }
+}

@@ -1,0 +1,85 @@
+/// The evaluator's verdict on one reading, retained on `evaluation/<asset>`.
+public struct Evaluation: Sendable, Equatable, Codable {
+    public var v = 1
+    public var site: TopicLevel
+    public var asset: TopicLevel
+    public var kind: AssetKind
+    public var seq: UInt64
+    public var ts: Timestamp
+    public var health: Health
+    public var findings: [Finding]
+
+    public init(
+        site: TopicLevel, asset: TopicLevel, kind: AssetKind, seq: UInt64, ts: Timestamp, health: Health,
+        findings: [Finding]
+    ) {
+        self.site = site
+        self.asset = asset
+        self.kind = kind
+        self.seq = seq
+        self.ts = ts
+        self.health = health
+        self.findings = findings
+    }
+
+    /// A 0–100 score with the inputs that drive it, so an operator can see *why* it is 62.
+    public struct Health: Sendable, Equatable, Codable {
+        public var score: Double
+        public var primaryConcern: String?
+        public var breakdown: [Contribution]
+
+        public init(score: Double, primaryConcern: String?, breakdown: [Contribution]) {
+            self.score = score
+            self.primaryConcern = primaryConcern
+            self.breakdown = breakdown
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case score, breakdown
+            case primaryConcern = "primary_concern"
+        }
+    }
+
+    public struct Contribution: Sendable, Equatable, Codable {
+        public var metric: String
+        public var score: Double
+        public var weight: Double
+        /// `score × weight / Σweight`: the points this metric adds to the total.
+        public var contribution: Double
+
+        public init(metric: String, score: Double, weight: Double, contribution: Double) {
+            self.metric = metric
+            self.score = score
+            self.weight = weight
+            self.contribution = contribution
+        }
+    }
+}
+
+/// One thing the evaluator found, with the inputs that triggered it and what to do about it.
+public struct Finding: Sendable, Equatable, Codable {
+    /// Stable reason code, e.g. `jar_voltage_low`; the alerter keys alarms on `(asset, code)`.
+    public var code: TopicLevel
+    public var severity: Severity
+    public var metric: String
+    /// 1-based jar number when the finding concerns one jar of a string.
+    public var jar: Int?
+    public var value: Double
+    public var limit: Double
+    public var message: String
+    public var recommendation: String
+
+    public init(
+        code: TopicLevel, severity: Severity, metric: String, jar: Int? = nil, value: Double, limit: Double,
+        message: String, recommendation: String
+    ) {
+        self.code = code
+        self.severity = severity
+        self.metric = metric
+        self.jar = jar
+        self.value = value
+        self.limit = limit
+        self.message = message
+        self.recommendation = recommendation
+    }
+}

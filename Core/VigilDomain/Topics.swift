@@ -1,0 +1,62 @@
+/// Every topic Vigil uses, built and parsed in one place so no agent invents a spelling.
+///
+/// All topics live under `vigil/<site>/`; the README's topic table is generated from the same
+/// shapes, and the broker ACL grants exactly these.
+public struct Topics: Sendable, Equatable {
+    public let site: TopicLevel
+    public let root: String
+
+    public init(site: TopicLevel) {
+        self.site = site
+        root = "vigil/\(site.rawValue)"
+    }
+
+    public func telemetry(_ asset: TopicLevel) -> String { "\(root)/telemetry/\(asset)" }
+    public func evaluation(_ asset: TopicLevel) -> String { "\(root)/evaluation/\(asset)" }
+    public func rejected(_ asset: TopicLevel) -> String { "\(root)/rejected/\(asset)" }
+    public func alert(_ asset: TopicLevel, _ code: TopicLevel) -> String { "\(root)/alert/\(asset)/\(code)" }
+    public var alertEvents: String { "\(root)/alert-events" }
+    public func device(_ device: TopicLevel) -> String { "\(root)/device/\(device)" }
+    public func ack(_ collector: TopicLevel) -> String { "\(root)/ack/\(collector)" }
+    public func config(_ agent: TopicLevel) -> String { "\(root)/config/\(agent)" }
+    public func status(_ agent: TopicLevel) -> String { "\(root)/status/\(agent)" }
+
+    public var allTelemetry: String { "\(root)/telemetry/+" }
+    public var allEvaluations: String { "\(root)/evaluation/+" }
+    public var allRejected: String { "\(root)/rejected/+" }
+    public var allAlerts: String { "\(root)/alert/+/+" }
+    public var allDevices: String { "\(root)/device/+" }
+
+    /// What a received topic is about; nil for anything outside this site's tree.
+    public enum Parsed: Sendable, Equatable {
+        case telemetry(TopicLevel)
+        case evaluation(TopicLevel)
+        case rejected(TopicLevel)
+        case alert(TopicLevel, TopicLevel)
+        case alertEvents
+        case device(TopicLevel)
+        case ack(TopicLevel)
+        case config(TopicLevel)
+        case status(TopicLevel)
+    }
+
+    public func parse(_ topic: String) -> Parsed? {
+        guard topic.hasPrefix(root + "/") else { return nil }
+        let levels = topic.dropFirst(root.count + 1).split(separator: "/", omittingEmptySubsequences: false)
+        func level(_ index: Int) -> TopicLevel? { try? TopicLevel(String(levels[index])) }
+        switch (levels.first, levels.count) {
+        case ("telemetry", 2): return level(1).map(Parsed.telemetry)
+        case ("evaluation", 2): return level(1).map(Parsed.evaluation)
+        case ("rejected", 2): return level(1).map(Parsed.rejected)
+        case ("alert", 3):
+            guard let asset = level(1), let code = level(2) else { return nil }
+            return .alert(asset, code)
+        case ("alert-events", 1): return .alertEvents
+        case ("device", 2): return level(1).map(Parsed.device)
+        case ("ack", 2): return level(1).map(Parsed.ack)
+        case ("config", 2): return level(1).map(Parsed.config)
+        case ("status", 2): return level(1).map(Parsed.status)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,121 @@
+public import VigilDomain
+
+/// Judges one reading against hard limits and scores the asset's health. Pure: no I/O, no clock.
+public struct Evaluator: Sendable {
+    public var limits: LimitSet
+
+    public init(limits: LimitSet = .defaults) { self.limits = limits }
+
+    public enum Outcome: Sendable, Equatable {
+        case evaluated(Evaluation)
+        /// The reading is physically impossible; it is published on `rejected/<asset>` instead.
+        case impossible(Rejection)
+    }
+
+    public func evaluate(_ reading: Reading) -> Outcome {
+        let rules = limits.kinds[reading.kind.rawValue] ?? [:]
+        var findings: [Finding] = []
+        var breakdown: [Evaluation.Contribution] = []
+        for (metric, limit) in rules.sorted(by: { $0.key < $1.key }) {
+            var worst: (verdict: MetricLimit.Verdict, value: Double, jar: Int?, label: String)?
+            for (value, jar) in samples(of: metric, in: reading.values) {
+                let label = jar.map { "jar\(Self.twoDigits($0)).\(metric.dropFirst(LimitSet.jarPrefix.count))" } ?? metric
+                if let reason = limit.impossibility(value) {
+                    return .impossible(
+                        Rejection(
+                            reading: reading, field: label, value: value, reason: "\(label) = \(value) is \(reason)",
+                            recommendation: "check the sensor and its wiring for \(label)"))
+                }
+                let verdict = limit.judge(value)
+                if worst == nil || verdict.score < worst!.verdict.score {
+                    worst = (verdict, value, jar, label)
+                }
+                if let severity = verdict.severity {
+                    findings.append(
+                        Self.finding(
+                            metric: metric, label: label, jar: jar, value: value, verdict: verdict, severity: severity))
+                }
+            }
+            if let worst {
+                breakdown.append(
+                    Evaluation.Contribution(metric: worst.label, score: worst.verdict.score, weight: limit.weight, contribution: 0))
+            }
+        }
+        return .evaluated(
+            Evaluation(
+                site: reading.site, asset: reading.asset, kind: reading.kind, seq: reading.seq, ts: reading.ts,
+                health: Self.health(breakdown), findings: findings))
+    }
+
+    /// Weighted mean of per-metric scores; each contribution is its share of the total, so the
+    /// breakdown adds up to the score and the operator sees what pulls it down.
+    static func health(_ items: [Evaluation.Contribution]) -> Evaluation.Health {
+        let totalWeight = items.reduce(0) { $0 + $1.weight }
+        guard totalWeight > 0 else { return Evaluation.Health(score: 100, primaryConcern: nil, breakdown: []) }
+        var breakdown = items
+        for index in breakdown.indices {
+            breakdown[index].contribution = Self.round(breakdown[index].score * breakdown[index].weight / totalWeight)
+            breakdown[index].score = Self.round(breakdown[index].score)
+        }
+        let score = Self.round(items.reduce(0) { $0 + $1.score * $1.weight } / totalWeight)
+        let concern = items.filter { $0.score < 100 }.max { ($0.weight * (100 - $0.score)) < ($1.weight * (100 - $1.score)) }
+        return Evaluation.Health(score: score, primaryConcern: concern?.metric, breakdown: breakdown)
+    }
+
+    private func samples(of metric: String, in values: Reading.Values) -> [(Double, Int?)] {
+        if metric.hasPrefix(LimitSet.jarPrefix) {
+            let name = String(metric.dropFirst(LimitSet.jarPrefix.count))
+            return values.jars.enumerated().compactMap { index, jar in jar[name].map { ($0, index + 1) } }
+        }
+        if let value = values.scalars[metric] { return [(value, nil)] }
+        return (values.series[metric] ?? []).map { ($0, nil) }
+    }
+
+    private static func finding(
+        metric: String, label: String, jar: Int?, value: Double, verdict: MetricLimit.Verdict, severity: Severity
+    ) -> Finding {
+        let side = verdict.high ? "high" : "low"
+        let code = try! TopicLevel("\(Self.stem(metric))_\(side)")
+        let subject = jar.map { "jar \($0) \(Self.stem(String(metric.dropFirst(LimitSet.jarPrefix.count))))" } ?? Self.stem(metric)
+        let message =
+            "\(subject.replacingUnderscores) \(Self.format(value)) is \(verdict.high ? "above" : "below") "
+            + "the \(severity.rawValue) limit \(Self.format(verdict.limit))"
+        return Finding(
+            code: code, severity: severity, metric: label, jar: jar, value: Self.round(value), limit: verdict.limit,
+            message: message, recommendation: Self.recommendation(metric: metric, high: verdict.high, jar: jar))
+    }
+
+    static func recommendation(metric: String, high: Bool, jar: Int?) -> String {
+        let jarText = jar.map { "jar \($0)" } ?? "the asset"
+        switch (metric, high) {
+        case ("jar_resistance_mohm", true): return "schedule a capacity test of \(jarText) and plan its replacement"
+        case ("jar_voltage_v", false): return "check \(jarText) for a shorted cell or a loose connection"
+        case ("jar_voltage_v", true): return "check the charger float setting and \(jarText) for dry-out"
+        case ("jar_temperature_c", true): return "check \(jarText) for thermal runaway and the room cooling"
+        case ("vibration_mm_s", true): return "inspect mounting, alignment and bearings"
+        default: return "inspect \(jarText) and confirm the reading on site"
+        }
+    }
+
+    /// `jar_resistance_mohm` → `jar_resistance`: reason codes name the quantity, not the unit.
+    static func stem(_ metric: String) -> String {
+        for unit in ["_mohm", "_mm_s", "_kpa", "_lps", "_rpm", "_kw", "_pct", "_v", "_c", "_a"]
+        where metric.hasSuffix(unit) && metric.count > unit.count {
+            return String(metric.dropLast(unit.count))
+        }
+        return metric
+    }
+
+    static func round(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+    static func format(_ value: Double) -> String {
+        let rounded = (value * 1000).rounded() / 1000
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+
+    static func twoDigits(_ number: Int) -> String { number < 10 ? "0\(number)" : String(number) }
+}
+
+extension String {
+    fileprivate var replacingUnderscores: String { String(map { $0 == "_" ? " " : $0 }) }
+}

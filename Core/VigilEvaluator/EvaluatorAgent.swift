@@ -1,0 +1,55 @@
+public import VigilDomain
+public import VigilRuntime
+import VigilMQTT
+
+/// Subscribes to every asset's telemetry and publishes a retained evaluation per reading, or a
+/// rejection when the reading is physically impossible.
+public struct EvaluatorAgent: Agent {
+    public struct Settings: Sendable {
+        public var evaluator: Evaluator
+    }
+
+    public static let name = "evaluator"
+
+    public init() {}
+
+    public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
+        try section.requireOnly(["limits"])
+        return Settings(evaluator: Evaluator(limits: try LimitSet(config: try section.child("limits"))))
+    }
+
+    public func subscriptions(_ topics: Topics) -> [String] { [topics.allTelemetry] }
+
+    public func run(_ context: AgentContext<Settings>) async throws {
+        for await message in context.messages {
+            guard case .telemetry(let topicAsset) = context.topics.parse(message.topic) else {
+                context.reject(message, reason: "topic is not a telemetry topic of this site")
+                continue
+            }
+            guard let reading = context.decode(Reading.self, from: message) else { continue }
+            guard reading.asset == topicAsset, reading.site == context.common.site else {
+                context.reject(message, reason: "asset/site: payload says \(reading.site)/\(reading.asset), topic says \(topicAsset)")
+                continue
+            }
+            guard reading.quality != .bad else {
+                context.counters.increment("skipped_bad_quality")
+                continue
+            }
+            switch context.settings.evaluator.evaluate(reading) {
+            case .evaluated(let evaluation):
+                context.counters.increment("evaluated")
+                context.enqueue(
+                    MQTTMessage(
+                        topic: context.topics.evaluation(reading.asset), payload: PayloadCodec.encode(evaluation),
+                        qos: .atLeastOnce, retain: true))
+            case .impossible(let rejection):
+                context.counters.increment("impossible")
+                context.log.warning("rejected \(reading.asset) seq \(reading.seq): \(rejection.reason)")
+                context.enqueue(
+                    MQTTMessage(
+                        topic: context.topics.rejected(reading.asset), payload: PayloadCodec.encode(rejection),
+                        qos: .atLeastOnce, retain: false))
+            }
+        }
+    }
+}

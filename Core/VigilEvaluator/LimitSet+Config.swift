@@ -1,0 +1,42 @@
+import VigilRuntime
+
+extension LimitSet {
+    static let limitKeys: Set<String> = [
+        "warn_low", "warn_high", "crit_low", "crit_high", "possible_low", "possible_high", "weight",
+    ]
+
+    /// Reads `limits:`; kinds and metrics given replace the defaults for that metric, the rest stay.
+    init(config node: ConfigNode, base: LimitSet = .defaults) throws(ConfigError) {
+        var kinds = base.kinds
+        for (kind, metrics) in try node.entries() {
+            for (metric, rule) in try metrics.entries() {
+                try rule.requireOnly(Self.limitKeys)
+                let limit = MetricLimit(
+                    warnLow: try rule.optionalDouble("warn_low"), warnHigh: try rule.optionalDouble("warn_high"),
+                    critLow: try rule.optionalDouble("crit_low"), critHigh: try rule.optionalDouble("crit_high"),
+                    possibleLow: try rule.optionalDouble("possible_low"),
+                    possibleHigh: try rule.optionalDouble("possible_high"),
+                    weight: try rule.double("weight", default: 1, in: 0...1000))
+                try Self.checkOrder(limit, key: rule.path)
+                kinds[kind, default: [:]][metric] = limit
+            }
+        }
+        self.init(kinds: kinds)
+    }
+
+    /// Limits that contradict each other would never alarm or always alarm; refuse them.
+    private static func checkOrder(_ limit: MetricLimit, key: String) throws(ConfigError) {
+        let ordered: [(String, Double?)] = [
+            ("possible_low", limit.possibleLow), ("crit_low", limit.critLow), ("warn_low", limit.warnLow),
+            ("warn_high", limit.warnHigh), ("crit_high", limit.critHigh), ("possible_high", limit.possibleHigh),
+        ]
+        var previous: (String, Double)?
+        for (name, value) in ordered {
+            guard let value else { continue }
+            if let previous, value < previous.1 {
+                throw ConfigError(key: "\(key).\(name)", reason: "\(value) must not be below \(previous.0) \(previous.1)")
+            }
+            previous = (name, value)
+        }
+    }
+}

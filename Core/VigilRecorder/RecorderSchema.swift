@@ -1,0 +1,32 @@
+import VigilStore
+
+/// The history database's schema, versioned with `PRAGMA user_version`; add migrations, never
+/// edit a released one.
+enum RecorderSchema {
+    static let migrations = [
+        Migration(
+            version: 1,
+            sql: """
+                CREATE TABLE telemetry (
+                    asset TEXT NOT NULL, seq INTEGER NOT NULL, ts_ms INTEGER NOT NULL, kind TEXT NOT NULL,
+                    received_ms INTEGER NOT NULL, payload TEXT NOT NULL,
+                    PRIMARY KEY (asset, seq)) WITHOUT ROWID;
+                CREATE INDEX telemetry_ts ON telemetry (ts_ms);
+                CREATE TABLE evaluations (
+                    asset TEXT NOT NULL, seq INTEGER NOT NULL, ts_ms INTEGER NOT NULL, score REAL NOT NULL,
+                    findings INTEGER NOT NULL, received_ms INTEGER NOT NULL, payload TEXT NOT NULL,
+                    PRIMARY KEY (asset, seq)) WITHOUT ROWID;
+                CREATE TABLE alert_events (
+                    event_id TEXT PRIMARY KEY, ts_ms INTEGER NOT NULL, asset TEXT NOT NULL, code TEXT NOT NULL,
+                    transition TEXT NOT NULL, tier TEXT NOT NULL, received_ms INTEGER NOT NULL,
+                    payload TEXT NOT NULL) WITHOUT ROWID;
+                CREATE INDEX alert_events_asset ON alert_events (asset, ts_ms);
+                CREATE TABLE rejected (
+                    id INTEGER PRIMARY KEY, asset TEXT NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL,
+                    received_ms INTEGER NOT NULL, payload TEXT NOT NULL, UNIQUE (asset, seq));
+                CREATE TABLE invalid_messages (
+                    id INTEGER PRIMARY KEY, topic TEXT NOT NULL, reason TEXT NOT NULL,
+                    received_ms INTEGER NOT NULL, payload BLOB NOT NULL);
+                """)
+    ]
+}

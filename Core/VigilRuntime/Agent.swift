@@ -1,0 +1,31 @@
+public import VigilDomain
+
+/// What the runtime needs from an agent; everything else (MQTT, config, status, signals,
+/// systemd) is the runtime's job, so each agent is just its domain loop.
+public protocol Agent: Sendable {
+    associatedtype Settings: Sendable
+
+    /// `collector`, `evaluator`, …: the config file section and the default agent id.
+    static var name: String { get }
+
+    /// Validates the agent's own section whole; used for the file and for `config/<agent>` alike.
+    static func settings(from section: ConfigNode) throws(ConfigError) -> Settings
+
+    /// Topic filters the agent consumes; re-subscribed by the client after every reconnect.
+    func subscriptions(_ topics: Topics) -> [String]
+
+    /// True when the broker must queue QoS 1 messages for this agent while it is away.
+    static var persistentSession: Bool { get }
+
+    /// Runs until `context.messages` ends or the task is cancelled, then flushes and returns.
+    func run(_ context: AgentContext<Settings>) async throws
+}
+
+extension Agent {
+    public static var persistentSession: Bool { false }
+}
+
+/// The version every agent reports on its status topic.
+public enum Vigil {
+    public static let version = "0.1.0"
+}

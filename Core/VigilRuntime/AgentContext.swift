@@ -1,0 +1,74 @@
+import Synchronization
+public import VigilDomain
+public import VigilMQTT
+
+/// Everything an agent's loop may touch: its inbox, the bus, its settings, counters and log.
+public final class AgentContext<Settings: Sendable>: Sendable {
+    public let common: CommonSettings
+    public let topics: Topics
+    public let log: Logger
+    public let counters: Counters
+    /// Messages on the agent's subscriptions, in arrival order; ends when the agent must stop.
+    public let messages: AsyncStream<MQTTMessage>
+    let inbox: AsyncStream<MQTTMessage>.Continuation
+    let bus: any MessageBus
+    private let current: Mutex<Settings>
+
+    public init(common: CommonSettings, settings: Settings, bus: any MessageBus, log: Logger, counters: Counters) {
+        self.common = common
+        topics = Topics(site: common.site)
+        self.log = log
+        self.counters = counters
+        self.bus = bus
+        current = Mutex(settings)
+        (messages, inbox) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
+    }
+
+    /// The settings in force now; remote configuration replaces them between two messages.
+    public var settings: Settings { current.withLock { $0 } }
+
+    func replaceSettings(_ settings: Settings) { current.withLock { $0 = settings } }
+
+    /// Feeds a message to the agent; tests use it to drive an agent without a broker.
+    public func deliver(_ message: MQTTMessage) { inbox.yield(message) }
+
+    public func finishMessages() { inbox.finish() }
+
+    public func publish(_ message: MQTTMessage) async {
+        do {
+            try await bus.publish(message)
+            counters.increment("published")
+        } catch {
+            counters.increment("publish_failed")
+            log.warning("publish to \(message.topic) failed: \(error)")
+        }
+    }
+
+    public func enqueue(_ message: MQTTMessage) {
+        do {
+            try bus.enqueue(message)
+            counters.increment("published")
+        } catch {
+            counters.increment("publish_failed")
+            log.warning("publish to \(message.topic) failed: \(error)")
+        }
+    }
+
+    /// Decodes a payload or refuses it: counted as `rejected`, logged with the field and reason.
+    public func decode<T: Decodable>(_ type: T.Type, from message: MQTTMessage) -> T? {
+        do {
+            return try PayloadCodec.decode(type, from: message.payload, maximumBytes: common.maximumPayloadBytes)
+        } catch {
+            reject(message, reason: error.description)
+            return nil
+        }
+    }
+
+    public func reject(_ message: MQTTMessage, reason: String) {
+        let count = counters.increment("rejected")
+        // A flood of bad input must not flood the journal: the counter keeps the true total.
+        if count <= 100 || count % 1000 == 0 {
+            log.warning("refused message on \(message.topic): \(reason) (\(count) refused so far)")
+        }
+    }
+}

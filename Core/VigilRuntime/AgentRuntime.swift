@@ -1,0 +1,311 @@
+import Synchronization
+import VigilDomain
+import VigilMQTT
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs one agent as a well-behaved daemon: broker session with Last Will and birth status,
+/// retained remote configuration, status and watchdog ticks, and a bounded graceful stop.
+public enum AgentRuntime {
+    /// Exit codes systemd and scripts can rely on (sysexits.h).
+    public enum ExitCode {
+        public static let success: Int32 = 0
+        public static let failure: Int32 = 1
+        public static let configuration: Int32 = 78
+        public static let cannotCreate: Int32 = 73
+    }
+
+    /// Loads configuration, runs `agent` until SIGTERM/SIGINT, and returns the process exit code.
+    public static func run<A: Agent>(_ agent: A, options: AgentOptions) async -> Int32 {
+        let signals = Signals.stream()
+        let label = "vigil-\(A.name)"
+        let loaded: ConfigLoader.Loaded<A.Settings>
+        do {
+            loaded = try ConfigLoader.load(A.self, options: options, environment: ProcessEnvironment.current)
+        } catch {
+            Logger(label: label).error("invalid configuration, not starting: \(error)")
+            return ExitCode.configuration
+        }
+        let log = Logger(label: label, level: loaded.common.logLevel)
+        if options.checkConfig {
+            log.notice(
+                "configuration from \(loaded.source) is valid: site \(loaded.common.site), agent \(loaded.common.agentID), "
+                    + "broker \(loaded.common.broker.host):\(loaded.common.broker.port)")
+            return ExitCode.success
+        }
+        do {
+            try FileSystem.createDirectory(loaded.common.stateDirectory)
+        } catch {
+            log.error("cannot create state directory: \(error)")
+            return ExitCode.cannotCreate
+        }
+        let session = AgentSession(agent: agent, loaded: loaded, log: log)
+        return await session.run(signals: signals)
+    }
+}
+
+/// One run of one agent; holds what the runtime's tasks share.
+final class AgentSession<A: Agent>: Sendable {
+    struct ConfigState: Sendable {
+        var revision: Int?
+        var error: String?
+    }
+
+    enum StopReason: Sendable {
+        case signal(Int32)
+        case agentFinished(String?)
+    }
+
+    let agent: A
+    let common: CommonSettings
+    let log: Logger
+    let counters = Counters(["received", "rejected", "published", "publish_failed"])
+    let started = Timestamp.now()
+    let notifier = SystemdNotifier()
+    let initialSettings: A.Settings
+    let source: String
+    let configState = Mutex(ConfigState())
+
+    init(agent: A, loaded: ConfigLoader.Loaded<A.Settings>, log: Logger) {
+        self.agent = agent
+        common = loaded.common
+        initialSettings = loaded.settings
+        source = loaded.source
+        self.log = log
+    }
+
+    var topics: Topics { Topics(site: common.site) }
+    var lastGoodPath: String { common.stateDirectory + "/" + RemoteConfiguration<A.Settings>.lastGoodFile }
+
+    func run(signals: AsyncStream<Int32>) async -> Int32 {
+        var settings = initialSettings
+        if let kept = loadLastGood() {
+            settings = kept.settings
+            configState.withLock { $0.revision = kept.revision }
+            log.notice("using last-good remote configuration, revision \(kept.revision)")
+        }
+        var broker = common.broker
+        broker.will = statusMessage(.offline)
+        broker.cleanSession = !A.persistentSession
+        let client: MQTTClient
+        do {
+            client = try MQTTClient(configuration: broker)
+            try client.start()
+        } catch {
+            log.error("cannot start the MQTT client: \(error)")
+            return AgentRuntime.ExitCode.failure
+        }
+        let context = AgentContext(common: common, settings: settings, bus: client, log: log, counters: counters)
+        log.notice(
+            "started \(Vigil.version) for site \(common.site) as \(common.agentID), config from \(source), "
+                + "broker \(broker.host):\(broker.port)")
+        notifier.ready(status: "connecting to \(broker.host):\(broker.port)")
+
+        let (stops, stop) = AsyncStream.makeStream(of: StopReason.self)
+        let agentDone = Latch()
+        let agentTask = Task {
+            var failure: String?
+            do {
+                try await agent.run(context)
+            } catch is CancellationError {
+            } catch {
+                failure = "\(error)"
+            }
+            agentDone.set()
+            stop.yield(.agentFinished(failure))
+        }
+        let background = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.pump(client, context) }
+                group.addTask { await self.watchConnection(client) }
+                group.addTask { await self.tickStatus(client) }
+                group.addTask { await self.tickWatchdog(agentDone) }
+                group.addTask {
+                    for await number in signals {
+                        if number == SIGHUP {
+                            self.log.notice("SIGHUP ignored: configuration changes arrive on config/\(self.common.agentID)")
+                            continue
+                        }
+                        stop.yield(.signal(number))
+                    }
+                }
+            }
+        }
+
+        var exitCode = AgentRuntime.ExitCode.success
+        for await reason in stops {
+            switch reason {
+            case .signal(let number):
+                log.notice("stopping on signal \(number)")
+            case .agentFinished(let failure?):
+                log.error("agent failed: \(failure)")
+                exitCode = AgentRuntime.ExitCode.failure
+            case .agentFinished(nil):
+                log.error("agent loop ended unexpectedly")
+                exitCode = AgentRuntime.ExitCode.failure
+            }
+            break
+        }
+
+        // Graceful stop, bounded so systemd and operators never wait on a dead broker.
+        notifier.stopping()
+        context.finishMessages()
+        if !(await agentDone.wait(for: .milliseconds(700))) {
+            agentTask.cancel()
+            _ = await agentDone.wait(for: .milliseconds(300))
+        }
+        background.cancel()
+        let offlineSent = Latch()
+        let offline = Task {
+            try? await client.publish(self.statusMessage(.offline))
+            offlineSent.set()
+        }
+        if !(await offlineSent.wait(for: .milliseconds(500))) {
+            log.warning("could not publish offline status before stopping; the Last Will covers it")
+        }
+        offline.cancel()
+        await client.disconnect()
+        log.notice("stopped")
+        return exitCode
+    }
+
+    /// Routes the single MQTT stream: configuration to the runtime, everything else to the agent.
+    private func pump(_ client: MQTTClient, _ context: AgentContext<A.Settings>) async {
+        let configTopic = topics.config(common.agentID)
+        for await message in client.messages {
+            if message.topic == configTopic {
+                applyRemoteConfiguration(message.payload, context: context)
+                client.setBirth(statusMessage(.online))
+                try? client.enqueue(statusMessage(.online))
+            } else {
+                counters.increment("received")
+                context.deliver(message)
+            }
+        }
+    }
+
+    private func watchConnection(_ client: MQTTClient) async {
+        var subscribed = false
+        var failures = 0
+        for await event in client.events {
+            switch event {
+            case .connected(let sessionPresent):
+                failures = 0
+                log.notice("connected to the broker (session present: \(sessionPresent))")
+                if !subscribed {
+                    do {
+                        try await client.subscribe(topics.config(common.agentID))
+                        for filter in agent.subscriptions(topics) { try await client.subscribe(filter) }
+                        subscribed = true
+                    } catch {
+                        log.error("subscribing failed: \(error); will retry on the next connection")
+                    }
+                }
+                let online = statusMessage(.online)
+                client.setBirth(online)
+                try? client.enqueue(online)
+                notifier.status("connected to \(common.broker.host):\(common.broker.port)")
+            case .disconnected(let reason):
+                log.warning("lost the broker (\(reason)); reconnecting with backoff")
+                notifier.status("broker lost, reconnecting")
+            case .connectFailed(let reason):
+                failures += 1
+                if failures <= 3 || failures % 20 == 0 {
+                    log.warning("cannot reach the broker (\(reason)), attempt \(failures); retrying")
+                }
+            }
+        }
+    }
+
+    private func tickStatus(_ client: MQTTClient) async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: common.statusInterval)
+            } catch {
+                return
+            }
+            let online = statusMessage(.online)
+            client.setBirth(online)
+            if client.isConnected { try? client.enqueue(online) }
+        }
+    }
+
+    private func tickWatchdog(_ agentDone: Latch) async {
+        guard let interval = notifier.watchdogInterval else { return }
+        while !Task.isCancelled {
+            // A dead agent loop must not be kept alive by a healthy ticker.
+            if !agentDone.isSet { notifier.watchdog() }
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+        }
+    }
+
+    func statusMessage(_ state: AgentStatus.State) -> MQTTMessage {
+        let config = configState.withLock { $0 }
+        let status = AgentStatus(
+            state: state, agent: common.agentID, site: common.site, version: Vigil.version, pid: getpid(),
+            started: started, ts: .now(), configRevision: config.revision, configError: config.error,
+            counters: counters.snapshot)
+        return MQTTMessage(
+            topic: topics.status(common.agentID), payload: PayloadCodec.encode(status), qos: .atLeastOnce,
+            retain: true)
+    }
+
+    private func applyRemoteConfiguration(_ payload: [UInt8], context: AgentContext<A.Settings>) {
+        guard !payload.isEmpty else {
+            log.notice("retained configuration was cleared; keeping the settings in force")
+            return
+        }
+        do {
+            let remote = try RemoteConfiguration(A.self, payload: payload, maximumBytes: common.maximumPayloadBytes)
+            if configState.withLock({ $0.revision == remote.revision && $0.error == nil }) { return }
+            context.replaceSettings(remote.settings)
+            configState.withLock { $0 = ConfigState(revision: remote.revision, error: nil) }
+            counters.increment("config_applied")
+            do {
+                try FileSystem.writeAtomically(payload, to: lastGoodPath)
+            } catch {
+                log.warning("applied configuration revision \(remote.revision) but could not keep it: \(error)")
+            }
+            log.notice("applied remote configuration revision \(remote.revision)")
+        } catch {
+            configState.withLock { $0.error = error.description }
+            counters.increment("config_refused")
+            log.warning("refused remote configuration, keeping the previous one: \(error)")
+        }
+    }
+
+    private func loadLastGood() -> RemoteConfiguration<A.Settings>? {
+        guard FileSystem.exists(lastGoodPath) else { return nil }
+        do {
+            let bytes = try FileSystem.read(lastGoodPath)
+            return try RemoteConfiguration(A.self, payload: bytes, maximumBytes: Int.max)
+        } catch {
+            log.warning("ignoring the kept remote configuration \(lastGoodPath): \(error)")
+            return nil
+        }
+    }
+}
+
+/// A one-way latch with a bounded wait, for stopping steps that must not hang.
+final class Latch: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+
+    var isSet: Bool { value.withLock { $0 } }
+
+    /// Polls rather than awaiting the work itself, so a stuck task cannot hold the caller.
+    func wait(for duration: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + duration
+        while !isSet {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+}

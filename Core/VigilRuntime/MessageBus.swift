@@ -1,0 +1,12 @@
+public import VigilMQTT
+
+/// The seam between an agent's logic and the broker; `MQTTClient` is the one real implementation.
+public protocol MessageBus: Sendable {
+    /// Returns once the broker has the message (QoS 1: after PUBACK).
+    func publish(_ message: MQTTMessage) async throws
+    /// Hands the message to the client without waiting, for producers that must not stall.
+    func enqueue(_ message: MQTTMessage) throws
+}
+
+// The client's typed-throws methods already satisfy the protocol.
+extension MQTTClient: MessageBus {}

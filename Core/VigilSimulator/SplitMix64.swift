@@ -1,0 +1,21 @@
+/// A tiny seeded generator: the simulated site must be reproducible, run after run and in tests.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Roughly normal noise (sum of uniforms), enough for sensor jitter.
+    public mutating func noise(_ sigma: Double) -> Double {
+        var sum = 0.0
+        for _ in 0..<4 { sum += Double.random(in: -1...1, using: &self) }
+        return sum * sigma * 0.866
+    }
+}

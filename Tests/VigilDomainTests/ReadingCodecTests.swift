@@ -1,0 +1,95 @@
+import Testing
+import VigilDomain
+
+@Suite struct ReadingCodecTests {
+    static let example = """
+        {"v":1,"site":"bkk-dc1","asset":"ups1-str01","kind":"vrla_string","seq":81234,
+         "ts":"2026-11-29T04:00:00.125Z","source":"modbus-tcp://bms-1:502/unit/1","quality":"good","extra":true,
+         "values":{"string_voltage_v":324.6,"string_current_a":0.12,"ambient_temperature_c":26.4,
+                   "phase_current_a":[402.0,398.5,405.1],
+                   "jars":[{"voltage_v":13.52,"temperature_c":27.1,"resistance_mohm":3.94},
+                           {"voltage_v":13.49,"temperature_c":27.3,"resistance_mohm":4.02}]}}
+        """
+
+    func decode(_ text: String, limit: Int = PayloadCodec.defaultMaximumBytes) throws(PayloadError) -> Reading {
+        try PayloadCodec.decode(Reading.self, from: Array(text.utf8), maximumBytes: limit)
+    }
+
+    func refusal(_ text: String) -> PayloadError? {
+        do {
+            _ = try decode(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func replacing(_ old: String, with new: String) -> String {
+        Self.example.replacingOccurrences(old, new)
+    }
+
+    @Test func decodesTheDesignExample() throws {
+        let reading = try decode(Self.example)
+        #expect(reading.asset.rawValue == "ups1-str01")
+        #expect(reading.kind == .vrlaString)
+        #expect(reading.seq == 81234)
+        #expect(reading.ts.rfc3339 == "2026-11-29T04:00:00.125Z")
+        #expect(reading.values.scalars["string_voltage_v"] == 324.6)
+        #expect(reading.values.series["phase_current_a"] == [402.0, 398.5, 405.1])
+        #expect(reading.values.jars.count == 2)
+        #expect(reading.values.jars[1]["resistance_mohm"] == 4.02)
+    }
+
+    @Test func roundTrips() throws {
+        let reading = try decode(Self.example)
+        let again = try PayloadCodec.decode(Reading.self, from: PayloadCodec.encode(reading))
+        #expect(again == reading)
+    }
+
+    @Test func namesTheFieldOfEveryRefusal() {
+        let cases: [(String, String, String)] = [
+            ("{not json", "payload", "is not valid JSON"),
+            (replacing("\"seq\":81234", with: "\"seq\":\"81234\""), "seq", "expected an integer"),
+            (replacing("\"asset\":\"ups1-str01\",", with: ""), "asset", "is missing"),
+            (replacing("\"ups1-str01\"", with: "\"ups1/str01\""), "asset", "contains '/'"),
+            (replacing("\"voltage_v\":13.49", with: "\"voltage_v\":\"13.49\""), "values.jars[1].voltage_v", "expected a number"),
+            (replacing("\"voltage_v\":13.49", with: "\"voltage_v\":NaN"), "payload", "is not valid JSON"),
+            (replacing("\"voltage_v\":13.49", with: "\"voltage_v\":null"), "values.jars[1].voltage_v", "is null"),
+            (replacing("324.6", with: "1e999"), "values.string_voltage_v", ""),
+            (replacing("324.6", with: "\"high\""), "values.string_voltage_v", "expected a number or an array of numbers"),
+            (replacing("\"v\":1", with: "\"v\":2"), "v", "schema version 2 is not supported"),
+            (replacing("2026-11-29T04:00:00.125Z", with: "yesterday"), "ts", "is not an RFC 3339 time"),
+            (replacing("\"kind\":\"vrla_string\"", with: "\"kind\":\"\""), "kind", "is empty"),
+            ("[]", "payload", ""),
+        ]
+        for (text, field, reason) in cases {
+            let error = refusal(text)
+            #expect(error?.field == field, "\(text)")
+            #expect(error?.reason.hasPrefix(reason) == true, "\(String(describing: error)) should start with \(reason)")
+        }
+    }
+
+    @Test func refusesOversizeBeforeParsing() {
+        let big = "{" + String(repeating: " ", count: 70_000) + "}"
+        do {
+            _ = try decode(big)
+            Issue.record("an oversize payload was accepted")
+        } catch {
+            #expect(error.field == "payload")
+            #expect(error.reason.contains("over the 65536-byte limit"))
+        }
+        #expect(refusal("")?.reason == "is empty")
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound] + replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}

@@ -1,0 +1,104 @@
+import Testing
+import VigilDomain
+import VigilSimulator
+
+@testable import VigilEvaluator
+
+@Suite struct MetricLimitTests {
+    let limit = MetricLimit(warnLow: 13.0, warnHigh: 14.1, critLow: 12.6, critHigh: 14.4)
+
+    @Test func scoresBands() {
+        #expect(limit.judge(13.5) == .init(severity: nil, limit: .nan, high: true, score: 100) || limit.judge(13.5).severity == nil)
+        #expect(limit.judge(13.5).score == 100)
+        let warning = limit.judge(14.25)
+        #expect(warning.severity == .warning)
+        #expect(warning.high)
+        #expect(abs(warning.score - 50) < 1e-9)
+        let low = limit.judge(12.8)
+        #expect(low.severity == .warning)
+        #expect(!low.high)
+        #expect(low.limit == 13.0)
+        let critical = limit.judge(12.6)
+        #expect(critical.severity == .critical)
+        #expect(critical.score == 30)
+        #expect(limit.judge(5).score == 0)
+    }
+
+    @Test func knowsWhatIsImpossible() {
+        let jar = LimitSet.defaults.kinds["vrla_string"]!["jar_voltage_v"]!
+        #expect(jar.impossibility(40) != nil)
+        #expect(jar.impossibility(-1) != nil)
+        #expect(jar.impossibility(13) == nil)
+    }
+}
+
+@Suite struct EvaluatorTests {
+    func reading(_ asset: String, at elapsed: Double) -> Reading {
+        var site = SimulatedSite()
+        let sample = site.sample(elapsed: elapsed).first { $0.asset.rawValue == asset }!
+        return Reading(
+            site: try! TopicLevel("demo"), asset: sample.asset, kind: sample.kind, seq: 1,
+            ts: Timestamp(millisecondsSinceEpoch: 0), source: "sim", values: sample.values)
+    }
+
+    func evaluation(_ reading: Reading) -> Evaluation {
+        guard case .evaluated(let evaluation) = Evaluator().evaluate(reading) else {
+            Issue.record("expected an evaluation")
+            return Evaluation(
+                site: reading.site, asset: reading.asset, kind: reading.kind, seq: 0, ts: reading.ts,
+                health: .init(score: -1, primaryConcern: nil, breakdown: []), findings: [])
+        }
+        return evaluation
+    }
+
+    @Test func aHealthyStringScoresFullMarks() {
+        let result = evaluation(reading("ups1-str02", at: 60))
+        #expect(result.findings.isEmpty)
+        #expect(result.health.score == 100)
+        #expect(result.health.primaryConcern == nil)
+        #expect(result.health.breakdown.count == 4)
+    }
+
+    @Test func theFailingJarIsFoundExplainedAndScored() {
+        let result = evaluation(reading("ups1-str01", at: 60))
+        let resistance = result.findings.first { $0.code.rawValue == "jar_resistance_high" }
+        #expect(resistance?.severity == .critical)
+        #expect(resistance?.jar == 7)
+        #expect(resistance?.metric == "jar07.resistance_mohm")
+        #expect(resistance?.limit == 6.0)
+        #expect(resistance?.message.hasPrefix("jar 7 resistance") == true)
+        #expect(resistance?.recommendation.contains("capacity test of jar 7") == true)
+        #expect(result.findings.contains { $0.code.rawValue == "jar_voltage_low" && $0.jar == 7 })
+        #expect(result.findings.allSatisfy { $0.jar == 7 })
+        #expect(result.health.score < 80)
+        #expect(result.health.primaryConcern == "jar07.resistance_mohm")
+        let total = result.health.breakdown.reduce(0) { $0 + $1.contribution }
+        #expect(abs(total - result.health.score) < 0.01)
+    }
+
+    @Test func vibrationEpisodeWarns() {
+        let result = evaluation(reading("pump-2", at: 50))
+        #expect(result.findings.map(\.code.rawValue) == ["vibration_high"])
+        #expect(result.findings.first?.severity == .warning)
+    }
+
+    @Test func impossibleReadingsAreRejectedNotScored() {
+        var bad = reading("ups1-str02", at: 0)
+        bad.values.jars[2]["voltage_v"] = 40
+        guard case .impossible(let rejection) = Evaluator().evaluate(bad) else {
+            Issue.record("a 40 V jar was scored")
+            return
+        }
+        #expect(rejection.field == "jar03.voltage_v")
+        #expect(rejection.value == 40)
+        #expect(rejection.reason.contains("above the physically possible 16"))
+        #expect(rejection.recommendation.contains("wiring"))
+    }
+
+    @Test func unknownKindsAreScoredWithoutFindings() throws {
+        let generic = Reading(
+            site: try TopicLevel("demo"), asset: try TopicLevel("room-1"), kind: try AssetKind("room_sensor"), seq: 1,
+            ts: Timestamp(millisecondsSinceEpoch: 0), source: "replay", values: .init(scalars: ["temperature_c": 99]))
+        #expect(evaluation(generic).health.score == 100)
+    }
+}
