@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "vigil-evaluator", targets: ["vigil-evaluator"]),
         .executable(name: "vigil-alerter", targets: ["vigil-alerter"]),
         .executable(name: "vigil-recorder", targets: ["vigil-recorder"]),
+        .executable(name: "vigil", targets: ["vigil"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -74,10 +75,25 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "VigilConsole",
+            dependencies: [
+                "VigilDomain", "VigilMQTT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Core/VigilConsole",
+            swiftSettings: strict
+        ),
+
         // Agents: argument parsing and wiring only.
         .executableTarget(name: "vigil-collector", dependencies: ["VigilCollector", "VigilRuntime"], path: "Agents/collector", swiftSettings: strict),
         .executableTarget(name: "vigil-evaluator", dependencies: ["VigilEvaluator", "VigilRuntime"], path: "Agents/evaluator", swiftSettings: strict),
         .executableTarget(name: "vigil-alerter", dependencies: ["VigilAlerter", "VigilRuntime"], path: "Agents/alerter", swiftSettings: strict),
+        .executableTarget(
+            name: "vigil",
+            dependencies: ["VigilConsole", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Agents/vigil",
+            swiftSettings: strict
+        ),
         .executableTarget(name: "vigil-recorder", dependencies: ["VigilRecorder", "VigilRuntime"], path: "Agents/recorder", swiftSettings: strict),
 
         // Tests.
@@ -86,13 +102,18 @@ let package = Package(
         .testTarget(name: "VigilMQTTTests", dependencies: ["VigilMQTT", "VigilTestSupport"], swiftSettings: strict),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore"], swiftSettings: strict),
         .testTarget(name: "VigilYAMLTests", dependencies: ["VigilYAML"], swiftSettings: strict),
-        .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilDomain"], swiftSettings: strict),
+        .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilDomain", "VigilYAML"], swiftSettings: strict),
         .testTarget(name: "VigilSimulatorTests", dependencies: ["VigilSimulator", "VigilDomain"], swiftSettings: strict),
-        .testTarget(name: "VigilEvaluatorTests", dependencies: ["VigilEvaluator", "VigilDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "VigilEvaluatorTests",
+            dependencies: ["VigilEvaluator", "VigilDomain", "VigilRuntime", "VigilSimulator", "VigilYAML"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "VigilAlerterTests", dependencies: ["VigilAlerter", "VigilDomain"], swiftSettings: strict),
+        .testTarget(name: "VigilConsoleTests", dependencies: ["VigilConsole", "VigilDomain"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["VigilDomain", "VigilMQTT", "VigilTestSupport"],
+            dependencies: ["VigilDomain", "VigilMQTT", "VigilStore", "VigilTestSupport"],
             swiftSettings: strict
         ),
     ],

@@ -9,6 +9,8 @@ public struct CollectorAgent: Agent {
     public struct Settings: Sendable {
         public var interval: Duration
         public var seed: UInt64
+        /// Simulated seconds per real second: tests and demos see a minute of failure in seconds.
+        public var timeScale: Double
     }
 
     public static let name = "collector"
@@ -18,10 +20,11 @@ public struct CollectorAgent: Agent {
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
         try section.requireOnly(["interval_ms", "simulator"])
         let simulator = try section.child("simulator")
-        try simulator.requireOnly(["seed"])
+        try simulator.requireOnly(["seed", "time_scale"])
         return Settings(
             interval: .milliseconds(try section.int("interval_ms", default: 1000, in: 10...3_600_000)),
-            seed: UInt64(try simulator.int("seed", default: 42, in: 0...Int.max)))
+            seed: UInt64(try simulator.int("seed", default: 42, in: 0...Int.max)),
+            timeScale: try simulator.double("time_scale", default: 1, in: 0.001...10_000))
     }
 
     public func subscriptions(_ topics: Topics) -> [String] { [] }
@@ -38,7 +41,7 @@ public struct CollectorAgent: Agent {
             let elapsed = start.duration(to: clock.now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let now = Timestamp.now()
-            for sample in site.sample(elapsed: seconds) {
+            for sample in site.sample(elapsed: seconds * context.settings.timeScale) {
                 let reading = Reading(
                     site: context.common.site, asset: sample.asset, kind: sample.kind,
                     seq: try sequences.allocate(sample.asset.rawValue), ts: now, source: "sim", values: sample.values)

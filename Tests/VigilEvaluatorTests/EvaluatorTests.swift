@@ -1,6 +1,8 @@
 import Testing
 import VigilDomain
+import VigilRuntime
 import VigilSimulator
+import VigilYAML
 
 @testable import VigilEvaluator
 
@@ -100,5 +102,39 @@ import VigilSimulator
             site: try TopicLevel("demo"), asset: try TopicLevel("room-1"), kind: try AssetKind("room_sensor"), seq: 1,
             ts: Timestamp(millisecondsSinceEpoch: 0), source: "replay", values: .init(scalars: ["temperature_c": 99]))
         #expect(evaluation(generic).health.score == 100)
+    }
+}
+
+@Suite struct EvaluatorSettingsTests {
+    func settings(_ yaml: String) throws -> EvaluatorAgent.Settings {
+        try EvaluatorAgent.settings(from: ConfigNode(try YAML.parse(yaml), path: "evaluator"))
+    }
+
+    @Test func overridesOneMetricAndKeepsTheOtherDefaults() throws {
+        let parsed = try settings("limits:\n  vrla_string:\n    jar_resistance_mohm: {warn_high: 4.5, crit_high: 5.5}\n")
+        let limits = parsed.evaluator.limits.kinds["vrla_string"]!
+        #expect(limits["jar_resistance_mohm"]?.warnHigh == 4.5)
+        #expect(limits["jar_resistance_mohm"]?.weight == 1)
+        #expect(limits["jar_voltage_v"] == LimitSet.defaults.kinds["vrla_string"]!["jar_voltage_v"])
+    }
+
+    @Test func refusesContradictoryOrMisspeltLimits() {
+        let cases: [(String, String)] = [
+            ("limits:\n  pump:\n    vibration_mm_s: {warn_high: 8, crit_high: 7}\n", "evaluator.limits.pump.vibration_mm_s.crit_high"),
+            ("limits:\n  pump:\n    vibration_mm_s: {warn_hgih: 8}\n", "evaluator.limits.pump.vibration_mm_s.warn_hgih"),
+            ("limits:\n  pump:\n    vibration_mm_s: {warn_high: fast}\n", "evaluator.limits.pump.vibration_mm_s.warn_high"),
+            ("limits:\n  pump: 3\n", "evaluator.limits.pump"),
+            ("limts: {}\n", "evaluator.limts"),
+        ]
+        for (yaml, key) in cases {
+            do {
+                _ = try settings(yaml)
+                Issue.record("accepted \(yaml)")
+            } catch let error as ConfigError {
+                #expect(error.key == key)
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
     }
 }

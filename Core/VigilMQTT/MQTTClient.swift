@@ -1,0 +1,108 @@
+internal import CMosquitto
+internal import Glibc
+import Synchronization
+
+/// An MQTT connection for one agent, on top of libmosquitto's threaded client.
+///
+/// libmosquitto owns the socket, the reconnect loop with backoff, and QoS 1/2 retransmission; this type
+/// turns its callbacks into async/await and two streams, and keeps what libmosquitto forgets across a
+/// reconnect (subscriptions when the broker kept no session, the birth message).
+///
+/// A started client keeps itself alive until `disconnect()`: libmosquitto's thread calls back into it
+/// through an unretained pointer, so it must not be freed under that thread.
+public final class MQTTClient: Sendable {
+    let configuration: MQTTConfiguration
+    /// libmosquitto 2.x serialises access to a handle with its own mutexes, so sharing it is safe.
+    nonisolated(unsafe) let handle: OpaquePointer
+    let state = Mutex(ClientState())
+    /// Open while `start()` still has to get the first connect going itself (see `retryFirstConnect`).
+    let connectAttempts = Mutex(false)
+    let messageSink: AsyncStream<MQTTMessage>.Continuation
+    let eventSink: AsyncStream<MQTTConnectionEvent>.Continuation
+    private let messageStream: AsyncStream<MQTTMessage>
+    private let eventStream: AsyncStream<MQTTConnectionEvent>
+
+    /// Every message received on any subscription, in arrival order. Unbounded, because dropping a
+    /// message here would silently break the delivery guarantees built above MQTT.
+    public var messages: AsyncStream<MQTTMessage> { messageStream }
+
+    /// Connection changes; only the newest 64 are kept if nobody reads them.
+    public var events: AsyncStream<MQTTConnectionEvent> { eventStream }
+
+    public var isConnected: Bool { state.withLock { $0.connected } }
+
+    public init(configuration: MQTTConfiguration) throws(MQTTError) {
+        guard mosquittoLibraryInitialized else {
+            throw .failure("init", code: MOSQ_ERR_UNKNOWN.rawValue, detail: "mosquitto_lib_init failed")
+        }
+        self.configuration = configuration
+        handle = try Self.makeHandle(configuration)
+        (messageStream, messageSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+        (eventStream, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(64))
+        mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    deinit {
+        // Only reached once the network thread is gone (see `ClientState.keepAlive`).
+        mosquitto_destroy(handle)
+        messageSink.finish()
+        eventSink.finish()
+    }
+
+    /// Creates and configures the libmosquitto handle, destroying it again if any setting is refused.
+    private static func makeHandle(_ configuration: MQTTConfiguration) throws(MQTTError) -> OpaquePointer {
+        let config = configuration
+        guard (5...65_535).contains(config.keepAliveSeconds) else {
+            throw .failure("init", code: MOSQ_ERR_INVAL.rawValue, detail: "keepalive must be 5…65535 s")
+        }
+        guard config.cleanSession || !config.clientID.isEmpty else {
+            throw .failure("init", code: MOSQ_ERR_INVAL.rawValue, detail: "a persistent session needs a client id")
+        }
+        guard (1...65_535).contains(config.port) else {
+            throw .failure("init", code: MOSQ_ERR_INVAL.rawValue, detail: "port \(config.port) is out of range")
+        }
+        guard config.reconnectDelayMin >= 1, config.reconnectDelayMax >= config.reconnectDelayMin else {
+            throw .failure("init", code: MOSQ_ERR_INVAL.rawValue, detail: "reconnect delays must be 1 ≤ min ≤ max")
+        }
+        guard let handle = mosquitto_new(config.clientID.isEmpty ? nil : config.clientID, config.cleanSession, nil)
+        else {
+            throw .failure("init", code: errno, source: .system)
+        }
+        do throws(MQTTError) {
+            let version = config.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
+            try MQTTError.check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version), "init")
+            try MQTTError.check(
+                mosquitto_reconnect_delay_set(
+                    handle, UInt32(config.reconnectDelayMin), UInt32(config.reconnectDelayMax), true),
+                "init")
+            try MQTTError.check(
+                mosquitto_max_inflight_messages_set(handle, UInt32(clamping: max(1, config.maxInflight))), "init")
+            if let username = config.username {
+                try MQTTError.check(mosquitto_username_pw_set(handle, username, config.password), "init")
+            }
+            if let tls = config.tls {
+                try MQTTError.check(
+                    mosquitto_tls_set(handle, tls.caFile, tls.caPath, tls.certFile, tls.keyFile, nil), "tls")
+                try MQTTError.check(mosquitto_tls_insecure_set(handle, !tls.verifyHostname), "tls")
+            }
+            if let will = config.will {
+                let rc = will.payload.withUnsafeBytes { bytes in
+                    mosquitto_will_set_v5(
+                        handle, will.topic, Int32(bytes.count), bytes.baseAddress, will.qos.rawValue, will.retain, nil)
+                }
+                try MQTTError.check(rc, "will")
+            }
+        } catch {
+            mosquitto_destroy(handle)
+            throw error
+        }
+        installCallbacks(on: handle)
+        return handle
+    }
+
+    /// Recovers the client from libmosquitto's userdata pointer inside a C callback.
+    static func from(_ userdata: UnsafeMutableRawPointer?) -> MQTTClient? {
+        guard let userdata else { return nil }
+        return Unmanaged<MQTTClient>.fromOpaque(userdata).takeUnretainedValue()
+    }
+}

@@ -1,0 +1,33 @@
+/// Everything needed to reach and keep a broker connection.
+///
+/// The defaults fit an agent next to a local Mosquitto on the site gateway.
+public struct MQTTConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 1883
+    /// Must be stable across restarts for a persistent session; empty lets the broker assign one
+    /// (only allowed with `cleanSession == true`).
+    public var clientID: String
+    public var username: String?
+    public var password: String?
+    public var protocolVersion: MQTTProtocolVersion = .v5
+    /// libmosquitto refuses values below 5 seconds.
+    public var keepAliveSeconds = 30
+    /// `false` asks the broker to keep subscriptions and queued QoS ≥ 1 messages while the client is away.
+    public var cleanSession = true
+    /// With MQTT 5 a session survives a disconnect only for this long; used when `cleanSession == false`.
+    public var sessionExpirySeconds: UInt32 = 86_400
+    public var tls: MQTTTLS? = nil
+    /// Last Will, typically a retained "offline" status, sent by the broker when the link dies uncleanly.
+    public var will: MQTTMessage? = nil
+    /// Reconnect backoff bounds in seconds (libmosquitto grows the delay between them and caps it at the max).
+    public var reconnectDelayMin = 1
+    public var reconnectDelayMax = 30
+    /// How long `connect()` waits for a CONNACK before giving up.
+    public var connectTimeout: Duration = .seconds(10)
+    /// QoS ≥ 1 messages allowed in flight before libmosquitto queues further publishes locally.
+    public var maxInflight = 100
+
+    public init(clientID: String) {
+        self.clientID = clientID
+    }
+}

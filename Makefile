@@ -1,0 +1,50 @@
+# Vigil: the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian packages the build, the tests and `make run` need.
+APT_PACKAGES := mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libssl-dev sqlite3 pkg-config python3
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+SWIFT_FORMAT_PATHS := Package.swift Agents Core Tests
+TEST_TIMEOUT ?= 1500
+
+.PHONY: help deps build release run test lint format clean
+
+help:
+	@echo "make run    install what is missing, build, and run the simulated site with a live view"
+	@echo "make test   install what is missing, build, lint, and run every test"
+	@echo "make build  debug build;  make release: release build;  make format: reformat sources"
+
+## Install missing Debian packages (apt-get update first, as a fresh machine has no lists).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v swift >/dev/null || { echo "swift 6 toolchain not found on PATH"; exit 1; }
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+run: release
+	VIGIL_BIN_DIR="$$(swift build -c release --show-bin-path)" scripts/run-site.sh
+
+lint:
+	swift format lint --strict --recursive $(SWIFT_FORMAT_PATHS)
+
+format:
+	swift format --in-place --recursive $(SWIFT_FORMAT_PATHS)
+
+test: deps lint
+	swift build --build-tests
+	VIGIL_BIN_DIR="$$(swift build --show-bin-path)" timeout $(TEST_TIMEOUT) swift test --skip-build
+
+clean:
+	rm -rf .build run

@@ -1,0 +1,179 @@
+import Testing
+@_spi(Testing) import VigilMQTT
+import VigilTestSupport
+
+@Suite(.broker, .timeLimit(.minutes(1)))
+struct MessagingTests {
+    @Test(
+        "publish and subscribe round trip",
+        arguments: [MQTTProtocolVersion.v5, .v311], [MQTTQoS.atMostOnce, .atLeastOnce])
+    func roundTrip(version: MQTTProtocolVersion, qos: MQTTQoS) async throws {
+        let broker = try #require(Broker.current)
+        let topic = unique("round-trip")
+        let subscriber = try await connectedClient(broker, version: version)
+        let inbox = StreamRecorder(subscriber.messages)
+        try await subscriber.subscribe(topic + "/#", qos: qos)
+        let publisher = try await connectedClient(broker, version: version)
+
+        try await publisher.publish(MQTTMessage(topic: topic + "/a", payload: bytes("hello"), qos: qos))
+
+        let received = await inbox.first { $0.topic == topic + "/a" }
+        #expect(received == MQTTMessage(topic: topic + "/a", payload: bytes("hello"), qos: qos, retain: false))
+        await publisher.disconnect()
+        await subscriber.disconnect()
+    }
+
+    @Test("a retained message reaches a late subscriber, and an empty retained payload clears it")
+    func retained() async throws {
+        let broker = try #require(Broker.current)
+        let topic = unique("retained")
+        let publisher = try await connectedClient(broker)
+        try await publisher.publish(MQTTMessage(topic: topic, payload: bytes("42"), retain: true))
+
+        let late = try await connectedClient(broker)
+        let lateInbox = StreamRecorder(late.messages)
+        try await late.subscribe(topic)
+        let retained = await lateInbox.first { $0.topic == topic }
+        #expect(retained?.payload == bytes("42"))
+        #expect(retained?.retain == true)
+
+        try await publisher.publish(MQTTMessage(topic: topic, payload: [], retain: true))
+        let later = try await connectedClient(broker)
+        let laterInbox = StreamRecorder(later.messages)
+        try await later.subscribe(topic)
+        let nothing = await laterInbox.first(within: .milliseconds(500)) { $0.topic == topic }
+        #expect(nothing == nil)
+
+        for client in [publisher, late, later] {
+            await client.disconnect()
+        }
+    }
+
+    @Test("an invalid filter is refused with an error naming subscribe")
+    func invalidFilter() async throws {
+        let broker = try #require(Broker.current)
+        let client = try await connectedClient(broker)
+        let error = await #expect(throws: MQTTError.self) {
+            try await client.subscribe("a/#/b")
+        }
+        #expect(error?.operation == "subscribe")
+        #expect(error?.description.hasPrefix("mqtt subscribe failed:") == true)
+        #expect(client.isConnected)
+        await client.disconnect()
+    }
+
+    @Test("1,000 QoS 1 messages handed over with enqueue() all arrive")
+    func enqueueSmoke() async throws {
+        let broker = try #require(Broker.current)
+        let topic = unique("smoke")
+        let subscriber = try await connectedClient(broker)
+        let inbox = StreamRecorder(subscriber.messages)
+        try await subscriber.subscribe(topic)
+        let publisher = try await connectedClient(broker)
+
+        for index in 0..<1_000 {
+            try publisher.enqueue(MQTTMessage(topic: topic, payload: bytes("\(index)")))
+        }
+
+        let received = await inbox.wait(for: .seconds(20)) { $0.count >= 1_000 }
+        #expect(received.count == 1_000)
+        #expect(Set(received.map(\.payload)) == Set((0..<1_000).map { bytes("\($0)") }))
+        await publisher.disconnect()
+        await subscriber.disconnect()
+    }
+
+    @Test("concurrent awaited QoS 1 publishes all complete (acks matched to their callers)")
+    func concurrentPublishes() async throws {
+        let broker = try #require(Broker.current)
+        let topic = unique("concurrent")
+        let publisher = try await connectedClient(broker)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    try await publisher.publish(MQTTMessage(topic: topic, payload: bytes("\(index)")))
+                }
+            }
+            try await group.waitForAll()
+        }
+        await publisher.disconnect()
+    }
+
+    @Test(
+        "QoS 1 messages published while a persistent subscriber was away arrive when it returns",
+        arguments: [MQTTProtocolVersion.v5, .v311])
+    func persistentSession(version: MQTTProtocolVersion) async throws {
+        let broker = try #require(Broker.current)
+        let topic = unique("persistent")
+        var settings = configuration(broker, id: clientID("persistent"), version: version)
+        settings.cleanSession = false
+        settings.sessionExpirySeconds = 300
+
+        let first = try MQTTClient(configuration: settings)
+        try await first.connect()
+        try await first.subscribe(topic, qos: .atLeastOnce)
+        await first.disconnect()
+
+        let publisher = try await connectedClient(broker)
+        for index in 0..<3 {
+            try await publisher.publish(MQTTMessage(topic: topic, payload: bytes("m\(index)")))
+        }
+
+        let second = try MQTTClient(configuration: settings)
+        let inbox = StreamRecorder(second.messages)
+        let events = StreamRecorder(second.events)
+        try await second.connect()
+        let received = await inbox.wait { $0.count >= 3 }
+        #expect(received.map(\.payload) == [bytes("m0"), bytes("m1"), bytes("m2")])
+        #expect(events.all.first == .connected(sessionPresent: true))
+
+        await publisher.disconnect()
+        await second.disconnect()
+    }
+
+    @Test("libmosquitto's own reconnects also ask MQTT 5 to keep the session")
+    func sessionExpiryOnReconnect() async throws {
+        let broker = try #require(Broker.current)
+        let topic = unique("persistent-reconnect")
+        var settings = configuration(broker, id: clientID("persistent"))
+        settings.cleanSession = false
+        settings.sessionExpirySeconds = 300
+
+        let first = try MQTTClient(configuration: settings)
+        let events = StreamRecorder(first.events)
+        try await first.connect()
+        try await first.subscribe(topic)
+        first.simulateNetworkFailure()
+        let changes = await events.wait { $0.count >= 3 }
+        #expect(changes.last == .connected(sessionPresent: true))
+        // The session now lives by the expiry sent in the reconnect's CONNECT, not the first one.
+        await first.disconnect()
+
+        let publisher = try await connectedClient(broker)
+        try await publisher.publish(MQTTMessage(topic: topic, payload: bytes("kept")))
+        let second = try MQTTClient(configuration: settings)
+        let inbox = StreamRecorder(second.messages)
+        try await second.connect()
+        #expect(await inbox.first { $0.topic == topic }?.payload == bytes("kept"))
+        await publisher.disconnect()
+        await second.disconnect()
+    }
+
+    @Test("disconnect() finishes both streams and later calls fail cleanly")
+    func disconnectFinishes() async throws {
+        let broker = try #require(Broker.current)
+        let client = try await connectedClient(broker)
+        let inbox = StreamRecorder(client.messages)
+        let events = StreamRecorder(client.events)
+        await client.disconnect()
+        await client.disconnect()
+        await inbox.wait(for: .seconds(2)) { _ in inbox.isFinished }
+        await events.wait(for: .seconds(2)) { _ in events.isFinished }
+        #expect(inbox.isFinished)
+        #expect(events.isFinished)
+        #expect(!client.isConnected)
+        let error = await #expect(throws: MQTTError.self) {
+            try await client.publish(MQTTMessage(topic: unique("closed"), payload: []))
+        }
+        #expect(error?.operation == "publish")
+    }
+}
