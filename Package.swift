@@ -49,7 +49,8 @@ let package = Package(
             path: "Core/VigilRuntime",
             swiftSettings: strict
         ),
-        .target(name: "VigilSimulator", dependencies: ["VigilDomain"], path: "Core/VigilSimulator", swiftSettings: strict),
+        .target(
+            name: "VigilSimulator", dependencies: ["VigilDomain"], path: "Core/VigilSimulator", swiftSettings: strict),
         .target(
             name: "VigilCollector",
             dependencies: ["VigilDomain", "VigilRuntime", "VigilSimulator", "VigilStore"],
@@ -85,16 +86,24 @@ let package = Package(
         ),
 
         // Agents: argument parsing and wiring only.
-        .executableTarget(name: "vigil-collector", dependencies: ["VigilCollector", "VigilRuntime"], path: "Agents/collector", swiftSettings: strict),
-        .executableTarget(name: "vigil-evaluator", dependencies: ["VigilEvaluator", "VigilRuntime"], path: "Agents/evaluator", swiftSettings: strict),
-        .executableTarget(name: "vigil-alerter", dependencies: ["VigilAlerter", "VigilRuntime"], path: "Agents/alerter", swiftSettings: strict),
+        .executableTarget(
+            name: "vigil-collector", dependencies: ["VigilCollector", "VigilRuntime"], path: "Agents/collector",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "vigil-evaluator", dependencies: ["VigilEvaluator", "VigilRuntime"], path: "Agents/evaluator",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "vigil-alerter", dependencies: ["VigilAlerter", "VigilRuntime"], path: "Agents/alerter",
+            swiftSettings: strict),
         .executableTarget(
             name: "vigil",
             dependencies: ["VigilConsole", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Agents/vigil",
             swiftSettings: strict
         ),
-        .executableTarget(name: "vigil-recorder", dependencies: ["VigilRecorder", "VigilRuntime"], path: "Agents/recorder", swiftSettings: strict),
+        .executableTarget(
+            name: "vigil-recorder", dependencies: ["VigilRecorder", "VigilRuntime"], path: "Agents/recorder",
+            swiftSettings: strict),
 
         // Tests.
         .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport", swiftSettings: strict),
@@ -102,8 +111,11 @@ let package = Package(
         .testTarget(name: "VigilMQTTTests", dependencies: ["VigilMQTT", "VigilTestSupport"], swiftSettings: strict),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore"], swiftSettings: strict),
         .testTarget(name: "VigilYAMLTests", dependencies: ["VigilYAML"], swiftSettings: strict),
-        .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilDomain", "VigilYAML"], swiftSettings: strict),
-        .testTarget(name: "VigilSimulatorTests", dependencies: ["VigilSimulator", "VigilDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilDomain", "VigilYAML"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VigilSimulatorTests", dependencies: ["VigilSimulator", "VigilDomain"], swiftSettings: strict),
         .testTarget(
             name: "VigilEvaluatorTests",
             dependencies: ["VigilEvaluator", "VigilDomain", "VigilRuntime", "VigilSimulator", "VigilYAML"],

@@ -1,6 +1,6 @@
 public import VigilDomain
-public import VigilRuntime
 import VigilMQTT
+public import VigilRuntime
 
 /// Turns evaluations into alarms: retained `alert/<asset>/<code>` while active, an empty retained
 /// payload when cleared, and every transition on `alert-events`.
@@ -50,7 +50,8 @@ public struct AlerterAgent: Agent {
         let alert = transition.event.alert
         context.counters.increment("alerts_\(transition.event.transition.rawValue)")
         context.log.notice(
-            "\(transition.event.transition.rawValue) \(alert.tier.rawValue) \(alert.asset)/\(alert.code): \(alert.message)")
+            "\(transition.event.transition.rawValue) \(alert.tier.rawValue) \(alert.asset)/\(alert.code): \(alert.message)"
+        )
         context.enqueue(
             MQTTMessage(
                 topic: context.topics.alert(alert.asset, alert.code),

@@ -1,6 +1,6 @@
 public import VigilDomain
-public import VigilRuntime
 import VigilMQTT
+public import VigilRuntime
 import VigilSimulator
 
 /// Samples the built-in simulated site on a fixed period and publishes one reading per asset on

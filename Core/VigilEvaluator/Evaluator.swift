@@ -19,7 +19,8 @@ public struct Evaluator: Sendable {
         for (metric, limit) in rules.sorted(by: { $0.key < $1.key }) {
             var worst: (verdict: MetricLimit.Verdict, value: Double, jar: Int?, label: String)?
             for (value, jar) in samples(of: metric, in: reading.values) {
-                let label = jar.map { "jar\(Self.twoDigits($0)).\(metric.dropFirst(LimitSet.jarPrefix.count))" } ?? metric
+                let label =
+                    jar.map { "jar\(Self.twoDigits($0)).\(metric.dropFirst(LimitSet.jarPrefix.count))" } ?? metric
                 if let reason = limit.impossibility(value) {
                     return .impossible(
                         Rejection(
@@ -38,7 +39,8 @@ public struct Evaluator: Sendable {
             }
             if let worst {
                 breakdown.append(
-                    Evaluation.Contribution(metric: worst.label, score: worst.verdict.score, weight: limit.weight, contribution: 0))
+                    Evaluation.Contribution(
+                        metric: worst.label, score: worst.verdict.score, weight: limit.weight, contribution: 0))
             }
         }
         return .evaluated(
@@ -58,7 +60,9 @@ public struct Evaluator: Sendable {
             breakdown[index].score = Self.round(breakdown[index].score)
         }
         let score = Self.round(items.reduce(0) { $0 + $1.score * $1.weight } / totalWeight)
-        let concern = items.filter { $0.score < 100 }.max { ($0.weight * (100 - $0.score)) < ($1.weight * (100 - $1.score)) }
+        let concern = items.filter { $0.score < 100 }.max {
+            ($0.weight * (100 - $0.score)) < ($1.weight * (100 - $1.score))
+        }
         return Evaluation.Health(score: score, primaryConcern: concern?.metric, breakdown: breakdown)
     }
 
@@ -76,7 +80,9 @@ public struct Evaluator: Sendable {
     ) -> Finding {
         let side = verdict.high ? "high" : "low"
         let code = try! TopicLevel("\(Self.stem(metric))_\(side)")
-        let subject = jar.map { "jar \($0) \(Self.stem(String(metric.dropFirst(LimitSet.jarPrefix.count))))" } ?? Self.stem(metric)
+        let subject =
+            jar.map { "jar \($0) \(Self.stem(String(metric.dropFirst(LimitSet.jarPrefix.count))))" }
+            ?? Self.stem(metric)
         let message =
             "\(subject.replacingUnderscores) \(Self.format(value)) is \(verdict.high ? "above" : "below") "
             + "the \(severity.rawValue) limit \(Self.format(verdict.limit))"

@@ -1,6 +1,6 @@
 public import VigilDomain
-public import VigilRuntime
 import VigilMQTT
+public import VigilRuntime
 
 /// Subscribes to every asset's telemetry and publishes a retained evaluation per reading, or a
 /// rejection when the reading is physically impossible.
@@ -28,7 +28,9 @@ public struct EvaluatorAgent: Agent {
             }
             guard let reading = context.decode(Reading.self, from: message) else { continue }
             guard reading.asset == topicAsset, reading.site == context.common.site else {
-                context.reject(message, reason: "asset/site: payload says \(reading.site)/\(reading.asset), topic says \(topicAsset)")
+                context.reject(
+                    message,
+                    reason: "asset/site: payload says \(reading.site)/\(reading.asset), topic says \(topicAsset)")
                 continue
             }
             guard reading.quality != .bad else {

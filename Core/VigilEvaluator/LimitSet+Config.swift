@@ -34,7 +34,8 @@ extension LimitSet {
         for (name, value) in ordered {
             guard let value else { continue }
             if let previous, value < previous.1 {
-                throw ConfigError(key: "\(key).\(name)", reason: "\(value) must not be below \(previous.0) \(previous.1)")
+                throw ConfigError(
+                    key: "\(key).\(name)", reason: "\(value) must not be below \(previous.0) \(previous.1)")
             }
             previous = (name, value)
         }

@@ -18,7 +18,8 @@ public struct LimitSet: Sendable, Equatable {
             "ambient_temperature_c": MetricLimit(warnHigh: 30, critHigh: 35, possibleLow: -20, possibleHigh: 80),
         ],
         "chiller": [
-            "chw_supply_c": MetricLimit(warnLow: 4, warnHigh: 9, critLow: 2, critHigh: 12, possibleLow: -20, possibleHigh: 80),
+            "chw_supply_c": MetricLimit(
+                warnLow: 4, warnHigh: 9, critLow: 2, critHigh: 12, possibleLow: -20, possibleHigh: 80),
             "refrigerant_sat_c": MetricLimit(warnHigh: 40, critHigh: 45, possibleLow: -20, possibleHigh: 80),
             "vibration_mm_s": MetricLimit(warnHigh: 4.5, critHigh: 7.1, possibleLow: 0),
             "power_kw": MetricLimit(warnHigh: 400, critHigh: 450, possibleLow: 0),

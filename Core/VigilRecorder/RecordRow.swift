@@ -7,7 +7,8 @@ import VigilStore
 enum RecordRow: Sendable {
     case telemetry(asset: String, seq: Int64, ts: Int64, kind: String, payload: String)
     case evaluation(asset: String, seq: Int64, ts: Int64, score: Double, findings: Int, payload: String)
-    case alertEvent(id: String, ts: Int64, asset: String, code: String, transition: String, tier: String, payload: String)
+    case alertEvent(
+        id: String, ts: Int64, asset: String, code: String, transition: String, tier: String, payload: String)
     case rejected(asset: String, seq: Int64, reason: String, payload: String)
     /// Kept, not dropped: a malformed message is evidence of a broken device or integration.
     case invalid(topic: String, reason: String, payload: [UInt8])
@@ -22,7 +23,8 @@ enum RecordRow: Sendable {
                     asset: reading.asset.rawValue, seq: Int64(clamping: reading.seq),
                     ts: reading.ts.millisecondsSinceEpoch, kind: reading.kind.rawValue, payload: text)
             case .evaluation:
-                let evaluation = try PayloadCodec.decode(Evaluation.self, from: message.payload, maximumBytes: maximumBytes)
+                let evaluation = try PayloadCodec.decode(
+                    Evaluation.self, from: message.payload, maximumBytes: maximumBytes)
                 return .evaluation(
                     asset: evaluation.asset.rawValue, seq: Int64(clamping: evaluation.seq),
                     ts: evaluation.ts.millisecondsSinceEpoch, score: evaluation.health.score,
@@ -34,7 +36,8 @@ enum RecordRow: Sendable {
                     code: event.alert.code.rawValue, transition: event.transition.rawValue,
                     tier: event.alert.tier.rawValue, payload: text)
             case .rejected:
-                let rejection = try PayloadCodec.decode(Rejection.self, from: message.payload, maximumBytes: maximumBytes)
+                let rejection = try PayloadCodec.decode(
+                    Rejection.self, from: message.payload, maximumBytes: maximumBytes)
                 return .rejected(
                     asset: rejection.asset.rawValue, seq: Int64(clamping: rejection.seq), reason: rejection.reason,
                     payload: text)

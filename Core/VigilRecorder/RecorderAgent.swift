@@ -1,6 +1,6 @@
 public import VigilDomain
-public import VigilRuntime
 import VigilMQTT
+public import VigilRuntime
 
 /// Stores telemetry, evaluations, alarm history and rejections in SQLite, in batched
 /// transactions (at most `batch_max` messages or `batch_ms` milliseconds per commit).

@@ -28,7 +28,9 @@ actor RecorderStore {
     }
 
     func count(_ table: String) throws -> Int {
-        guard case .integer(let count)? = try database.query("SELECT count(*) FROM \(table)").first?.first else { return 0 }
+        guard case .integer(let count)? = try database.query("SELECT count(*) FROM \(table)").first?.first else {
+            return 0
+        }
         return Int(count)
     }
 

@@ -1,6 +1,7 @@
 import Synchronization
 import VigilDomain
 import VigilMQTT
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -124,7 +125,8 @@ final class AgentSession<A: Agent>: Sendable {
                 group.addTask {
                     for await number in signals {
                         if number == SIGHUP {
-                            self.log.notice("SIGHUP ignored: configuration changes arrive on config/\(self.common.agentID)")
+                            self.log.notice(
+                                "SIGHUP ignored: configuration changes arrive on config/\(self.common.agentID)")
                             continue
                         }
                         stop.yield(.signal(number))

@@ -1,9 +1,10 @@
+public import VigilYAML
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-public import VigilYAML
 
 /// Turns configuration text (a YAML file, or a JSON document from `config/<agent>`) into one tree
 /// type, so both paths are validated by exactly the same code.

@@ -9,7 +9,11 @@
 /// nothing sits in a stdio buffer when the process is killed.
 public struct Logger: Sendable {
     public enum Level: Int, Sendable, Comparable, CaseIterable {
-        case error = 3, warning = 4, notice = 5, info = 6, debug = 7
+        case error = 3
+        case warning = 4
+        case notice = 5
+        case info = 6
+        case debug = 7
 
         public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
 

@@ -1,8 +1,8 @@
+public import VigilDomain
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-public import VigilDomain
 
 /// A small plant room that behaves like a real one: two UPS battery strings of 24 VRLA jars,
 /// one chiller and two pumps, with faults scripted on a timeline.

@@ -49,9 +49,12 @@ struct PipelineTests {
         defer { Task { await client.disconnect() } }
         let agents = [
             try start("recorder", site: site), try start("alerter", site: site), try start("evaluator", site: site),
-            try start("collector", site: site, config: "collector:\n  interval_ms: 200\n  simulator:\n    time_scale: 10\n"),
+            try start(
+                "collector", site: site, config: "collector:\n  interval_ms: 200\n  simulator:\n    time_scale: 10\n"),
         ]
-        defer { agents.forEach { $0.stop() } }
+        defer {
+            for agent in agents { agent.stop() }
+        }
 
         // Jar 7 crosses the resistance limit after about 25 simulated seconds: 2.5 s at 10×.
         let raised = await messages.first(within: .seconds(30)) { message in

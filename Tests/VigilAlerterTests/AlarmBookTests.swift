@@ -83,8 +83,10 @@ import VigilDomain
     @Test func adoptsRetainedAlarmsAndClearsThem() throws {
         var book = AlarmBook(eventPrefix: "t")
         let kept = Alert(
-            site: site, asset: asset, code: try TopicLevel("jar_resistance_high"), tier: .critical, state: .activeUnacked,
-            firstRaised: at(-100), lastChange: at(-100), value: 6.4, limit: 6, jar: 7, message: "m", recommendation: "r")
+            site: site, asset: asset, code: try TopicLevel("jar_resistance_high"), tier: .critical,
+            state: .activeUnacked,
+            firstRaised: at(-100), lastChange: at(-100), value: 6.4, limit: 6, jar: 7, message: "m", recommendation: "r"
+        )
         book.restore(kept)
         #expect(book.apply(evaluation([finding("jar_resistance_high", .critical)]), now: at(1)).isEmpty)
         let cleared = book.apply(evaluation([]), now: at(2))

@@ -20,10 +20,12 @@ import VigilDomain
             eventID: "e1", ts: Timestamp(millisecondsSinceEpoch: 1_795_924_800_000), transition: .raised,
             previousTier: nil, alert: alert(.warning))
         let lines = watch.ingest(topic: "vigil/demo/alert-events", payload: PayloadCodec.encode(event))
-        #expect(lines == [
-            "04:00:00  RAISED      warning  pump-2/vibration_high  vibration 5.8 is above the warning limit 4.5 → inspect mounting"
-        ])
-        _ = watch.ingest(topic: "vigil/demo/alert/pump-2/vibration_high", payload: PayloadCodec.encode(alert(.critical)))
+        #expect(
+            lines == [
+                "04:00:00  RAISED      warning  pump-2/vibration_high  vibration 5.8 is above the warning limit 4.5 → inspect mounting"
+            ])
+        _ = watch.ingest(
+            topic: "vigil/demo/alert/pump-2/vibration_high", payload: PayloadCodec.encode(alert(.critical)))
         #expect(watch.activeAlertCount == 1)
         _ = watch.ingest(topic: "vigil/demo/alert/pump-2/vibration_high", payload: [])
         #expect(watch.activeAlertCount == 0)
@@ -35,16 +37,19 @@ import VigilDomain
         for index in 0..<20 {
             _ = watch.ingest(topic: "vigil/demo/telemetry/asset-\(index % 4)", payload: [])
         }
-        _ = watch.ingest(topic: "vigil/demo/alert/pump-2/vibration_high", payload: PayloadCodec.encode(alert(.critical)))
+        _ = watch.ingest(
+            topic: "vigil/demo/alert/pump-2/vibration_high", payload: PayloadCodec.encode(alert(.critical)))
         let status = AgentStatus(
             state: .online, agent: try TopicLevel("recorder"), site: site, version: "0.1.0", pid: 7,
-            started: Timestamp(millisecondsSinceEpoch: 0), ts: Timestamp(millisecondsSinceEpoch: 0), configRevision: nil,
+            started: Timestamp(millisecondsSinceEpoch: 0), ts: Timestamp(millisecondsSinceEpoch: 0),
+            configRevision: nil,
             configError: nil, counters: ["stored_telemetry": 40, "stored_evaluations": 2, "received": 99])
         let lines = watch.ingest(topic: "vigil/demo/status/recorder", payload: PayloadCodec.encode(status))
         #expect(lines == ["00:00:00  agent recorder is online (pid 7)"])
         let summary = watch.summary(now: Timestamp(millisecondsSinceEpoch: 4000))
         #expect(
             summary
-                == "00:00:04  summary: 5.0 readings/s, 4 assets, 1 active alerts (1 critical), 42 rows stored; recorder up")
+                == "00:00:04  summary: 5.0 readings/s, 4 assets, 1 active alerts (1 critical), 42 rows stored; recorder up"
+        )
     }
 }

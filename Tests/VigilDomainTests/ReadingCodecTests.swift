@@ -52,11 +52,17 @@ import VigilDomain
             (replacing("\"seq\":81234", with: "\"seq\":\"81234\""), "seq", "expected an integer"),
             (replacing("\"asset\":\"ups1-str01\",", with: ""), "asset", "is missing"),
             (replacing("\"ups1-str01\"", with: "\"ups1/str01\""), "asset", "contains '/'"),
-            (replacing("\"voltage_v\":13.49", with: "\"voltage_v\":\"13.49\""), "values.jars[1].voltage_v", "expected a number"),
+            (
+                replacing("\"voltage_v\":13.49", with: "\"voltage_v\":\"13.49\""), "values.jars[1].voltage_v",
+                "expected a number"
+            ),
             (replacing("\"voltage_v\":13.49", with: "\"voltage_v\":NaN"), "payload", "is not valid JSON"),
             (replacing("\"voltage_v\":13.49", with: "\"voltage_v\":null"), "values.jars[1].voltage_v", "is null"),
             (replacing("324.6", with: "1e999"), "values.string_voltage_v", ""),
-            (replacing("324.6", with: "\"high\""), "values.string_voltage_v", "expected a number or an array of numbers"),
+            (
+                replacing("324.6", with: "\"high\""), "values.string_voltage_v",
+                "expected a number or an array of numbers"
+            ),
             (replacing("\"v\":1", with: "\"v\":2"), "v", "schema version 2 is not supported"),
             (replacing("2026-11-29T04:00:00.125Z", with: "yesterday"), "ts", "is not an RFC 3339 time"),
             (replacing("\"kind\":\"vrla_string\"", with: "\"kind\":\"\""), "kind", "is empty"),

@@ -10,7 +10,9 @@ import VigilYAML
     let limit = MetricLimit(warnLow: 13.0, warnHigh: 14.1, critLow: 12.6, critHigh: 14.4)
 
     @Test func scoresBands() {
-        #expect(limit.judge(13.5) == .init(severity: nil, limit: .nan, high: true, score: 100) || limit.judge(13.5).severity == nil)
+        #expect(
+            limit.judge(13.5) == .init(severity: nil, limit: .nan, high: true, score: 100)
+                || limit.judge(13.5).severity == nil)
         #expect(limit.judge(13.5).score == 100)
         let warning = limit.judge(14.25)
         #expect(warning.severity == .warning)
@@ -111,7 +113,8 @@ import VigilYAML
     }
 
     @Test func overridesOneMetricAndKeepsTheOtherDefaults() throws {
-        let parsed = try settings("limits:\n  vrla_string:\n    jar_resistance_mohm: {warn_high: 4.5, crit_high: 5.5}\n")
+        let parsed = try settings(
+            "limits:\n  vrla_string:\n    jar_resistance_mohm: {warn_high: 4.5, crit_high: 5.5}\n")
         let limits = parsed.evaluator.limits.kinds["vrla_string"]!
         #expect(limits["jar_resistance_mohm"]?.warnHigh == 4.5)
         #expect(limits["jar_resistance_mohm"]?.weight == 1)
@@ -120,9 +123,18 @@ import VigilYAML
 
     @Test func refusesContradictoryOrMisspeltLimits() {
         let cases: [(String, String)] = [
-            ("limits:\n  pump:\n    vibration_mm_s: {warn_high: 8, crit_high: 7}\n", "evaluator.limits.pump.vibration_mm_s.crit_high"),
-            ("limits:\n  pump:\n    vibration_mm_s: {warn_hgih: 8}\n", "evaluator.limits.pump.vibration_mm_s.warn_hgih"),
-            ("limits:\n  pump:\n    vibration_mm_s: {warn_high: fast}\n", "evaluator.limits.pump.vibration_mm_s.warn_high"),
+            (
+                "limits:\n  pump:\n    vibration_mm_s: {warn_high: 8, crit_high: 7}\n",
+                "evaluator.limits.pump.vibration_mm_s.crit_high"
+            ),
+            (
+                "limits:\n  pump:\n    vibration_mm_s: {warn_hgih: 8}\n",
+                "evaluator.limits.pump.vibration_mm_s.warn_hgih"
+            ),
+            (
+                "limits:\n  pump:\n    vibration_mm_s: {warn_high: fast}\n",
+                "evaluator.limits.pump.vibration_mm_s.warn_high"
+            ),
             ("limits:\n  pump: 3\n", "evaluator.limits.pump"),
             ("limts: {}\n", "evaluator.limts"),
         ]

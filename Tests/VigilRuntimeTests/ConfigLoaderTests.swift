@@ -146,7 +146,8 @@ func temporaryFile(_ contents: String) -> String {
     }
 
     @Test func jsonStringsStayStrings() throws {
-        let tree = try ConfigDocument.parseJSON(Array(#"{"a": "42", "b": 42, "c": true, "d": null}"#.utf8), maximumBytes: 100)
+        let tree = try ConfigDocument.parseJSON(
+            Array(#"{"a": "42", "b": 42, "c": true, "d": null}"#.utf8), maximumBytes: 100)
         #expect(tree["a"] == .scalar("42", quoted: true))
         #expect(tree["b"]?.intValue == 42)
         #expect(tree["c"]?.boolValue == true)

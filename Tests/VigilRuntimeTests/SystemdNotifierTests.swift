@@ -55,7 +55,8 @@ import Testing
 
     @Test func watchdogIntervalIsHalfTheConfiguredTimeout() {
         #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "4000000"]).watchdogInterval == .seconds(2))
-        #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "4000000", "WATCHDOG_PID": "1"]).watchdogInterval == nil)
+        #expect(
+            SystemdNotifier(environment: ["WATCHDOG_USEC": "4000000", "WATCHDOG_PID": "1"]).watchdogInterval == nil)
         #expect(SystemdNotifier(environment: [:]).watchdogInterval == nil)
         #expect(SystemdNotifier(environment: [:]).socketPath == nil)
     }
