@@ -56,6 +56,9 @@ final class AgentSession<A: Agent>: Sendable {
     enum StopReason: Sendable {
         case signal(Int32)
         case agentFinished(String?)
+        /// The broker answered CONNECT with a refusal (credentials, authorisation). libmosquitto
+        /// does not retry that on MQTT 5, so the agent exits and systemd restarts it.
+        case brokerRefused(String)
     }
 
     let agent: A
@@ -119,7 +122,7 @@ final class AgentSession<A: Agent>: Sendable {
         let background = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.pump(client, context) }
-                group.addTask { await self.watchConnection(client) }
+                group.addTask { await self.watchConnection(client, stop: stop) }
                 group.addTask { await self.tickStatus(client) }
                 group.addTask { await self.tickWatchdog(agentDone) }
                 group.addTask {
@@ -145,6 +148,10 @@ final class AgentSession<A: Agent>: Sendable {
                 exitCode = AgentRuntime.ExitCode.failure
             case .agentFinished(nil):
                 log.error("agent loop ended unexpectedly")
+                exitCode = AgentRuntime.ExitCode.failure
+            case .brokerRefused(let reason):
+                log.error(
+                    "the broker refused the connection (\(reason)); check broker.username and the password; exiting")
                 exitCode = AgentRuntime.ExitCode.failure
             }
             break
@@ -187,13 +194,11 @@ final class AgentSession<A: Agent>: Sendable {
         }
     }
 
-    private func watchConnection(_ client: MQTTClient) async {
+    private func watchConnection(_ client: MQTTClient, stop: AsyncStream<StopReason>.Continuation) async {
         var subscribed = false
-        var failures = 0
         for await event in client.events {
             switch event {
             case .connected(let sessionPresent):
-                failures = 0
                 log.notice("connected to the broker (session present: \(sessionPresent))")
                 if !subscribed {
                     do {
@@ -212,10 +217,7 @@ final class AgentSession<A: Agent>: Sendable {
                 log.warning("lost the broker (\(reason)); reconnecting with backoff")
                 notifier.status("broker lost, reconnecting")
             case .connectFailed(let reason):
-                failures += 1
-                if failures <= 3 || failures % 20 == 0 {
-                    log.warning("cannot reach the broker (\(reason)), attempt \(failures); retrying")
-                }
+                stop.yield(.brokerRefused(reason))
             }
         }
     }

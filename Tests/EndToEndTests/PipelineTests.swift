@@ -9,48 +9,21 @@ import VigilTestSupport
 /// The four built agents as processes against one real broker and a temporary database.
 @Suite(.broker, .serialized)
 struct PipelineTests {
-    let directory = makeTemporaryDirectory()
+    func harness(_ site: String) -> SiteHarness { SiteHarness(site: site, port: Broker.current!.port) }
 
-    func environment(_ agent: String, site: String) -> [String: String] {
-        [
-            "VIGIL_SITE": site, "VIGIL_BROKER_PORT": String(Broker.current!.port),
-            "VIGIL_STATE_DIR": "\(directory)/\(agent)",
-        ]
-    }
-
-    func start(_ agent: String, site: String, config: String = "") throws -> AgentProcess {
-        let path = "\(directory)/\(agent).yaml"
-        try ("status_interval_s: 1\n" + config).write(toFile: path, atomically: true, encoding: .utf8)
-        return try AgentProcess(
-            agent, arguments: ["--config", path], environment: environment(agent, site: site), directory: directory)
-    }
-
-    func watcher(_ site: String) async throws -> (MQTTClient, StreamRecorder<MQTTMessage>) {
-        let client = try MQTTClient(
-            configuration: {
-                var configuration = MQTTConfiguration(clientID: "e2e-watch-\(site)-\(getpid())")
-                configuration.port = Broker.current!.port
-                return configuration
-            }())
-        let recorder = StreamRecorder(client.messages)
-        try await client.connect()
-        try await client.subscribe("vigil/\(site)/#")
-        return (client, recorder)
-    }
-
-    static func status(_ message: MQTTMessage) -> AgentStatus? {
-        try? PayloadCodec.decode(AgentStatus.self, from: message.payload)
-    }
+    static func status(_ message: MQTTMessage) -> AgentStatus? { SiteHarness.status(message) }
 
     @Test(.timeLimit(.minutes(2)))
     func readingsFlowToSQLiteAndTheFailingJarRaisesAnAlert() async throws {
         let site = "e2e-pipeline"
-        let (client, messages) = try await watcher(site)
+        let harness = harness(site)
+        let directory = harness.directory
+        let (client, messages) = try await harness.watcher()
         defer { Task { await client.disconnect() } }
         let agents = [
-            try start("recorder", site: site), try start("alerter", site: site), try start("evaluator", site: site),
-            try start(
-                "collector", site: site, config: "collector:\n  interval_ms: 200\n  simulator:\n    time_scale: 10\n"),
+            try harness.start("recorder"), try harness.start("alerter"), try harness.start("evaluator"),
+            try harness.start(
+                "collector", config: "collector:\n  interval_ms: 200\n  simulator:\n    time_scale: 10\n"),
         ]
         defer {
             for agent in agents { agent.stop() }
@@ -105,10 +78,12 @@ struct PipelineTests {
     @Test(.timeLimit(.minutes(1)))
     func badTelemetryIsRefusedCountedAndKept() async throws {
         let site = "e2e-bad"
-        let (client, messages) = try await watcher(site)
+        let harness = harness(site)
+        let directory = harness.directory
+        let (client, messages) = try await harness.watcher()
         defer { Task { await client.disconnect() } }
-        let evaluator = try start("evaluator", site: site)
-        let recorder = try start("recorder", site: site)
+        let evaluator = try harness.start("evaluator")
+        let recorder = try harness.start("recorder")
         defer {
             evaluator.stop()
             recorder.stop()
@@ -167,9 +142,10 @@ struct PipelineTests {
     @Test(.timeLimit(.minutes(1)))
     func aKilledAgentIsReportedOfflineByItsLastWill() async throws {
         let site = "e2e-will"
-        let (client, messages) = try await watcher(site)
+        let harness = harness(site)
+        let (client, messages) = try await harness.watcher()
         defer { Task { await client.disconnect() } }
-        let alerter = try start("alerter", site: site)
+        let alerter = try harness.start("alerter")
         defer { alerter.stop() }
         let online = await messages.first(within: .seconds(10)) {
             $0.topic == "vigil/\(site)/status/alerter" && Self.status($0)?.state == .online
@@ -184,11 +160,12 @@ struct PipelineTests {
 
     @Test(.timeLimit(.minutes(1)))
     func anInvalidConfigFileStopsTheAgentNamingTheKey() async throws {
-        let path = "\(directory)/bad.yaml"
+        let harness = harness("e2e-config")
+        let path = "\(harness.directory)/bad.yaml"
         try "broker:\n  keepalive_s: abc\n".write(toFile: path, atomically: true, encoding: .utf8)
         let agent = try AgentProcess(
-            "evaluator", arguments: ["--config", path], environment: environment("evaluator", site: "e2e-config"),
-            directory: directory)
+            "evaluator", arguments: ["--config", path], environment: harness.environment("evaluator"),
+            directory: harness.directory)
         #expect(await agent.waitForExit(within: .seconds(5)) == 78)
         #expect(agent.log.contains("config key 'broker.keepalive_s': expected an integer, got \"abc\""), "\(agent.log)")
     }
@@ -196,9 +173,11 @@ struct PipelineTests {
     @Test(.timeLimit(.minutes(1)))
     func remoteConfigurationIsAppliedWholeOrRefusedWithTheReason() async throws {
         let site = "e2e-remote"
-        let (client, messages) = try await watcher(site)
+        let harness = harness(site)
+        let directory = harness.directory
+        let (client, messages) = try await harness.watcher()
         defer { Task { await client.disconnect() } }
-        let evaluator = try start("evaluator", site: site)
+        let evaluator = try harness.start("evaluator")
         defer { evaluator.stop() }
         let topic = "vigil/\(site)/config/evaluator"
         let good = #"{"revision": 2, "limits": {"pump": {"vibration_mm_s": {"warn_high": 1.0, "crit_high": 9.0}}}}"#

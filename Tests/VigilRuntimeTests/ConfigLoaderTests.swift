@@ -22,7 +22,7 @@ struct ProbeAgent: Agent {
 func temporaryFile(_ contents: String) -> String {
     var template = Array("/tmp/vigil-config-XXXXXX".utf8CString)
     let fd = mkstemp(&template)
-    let path = String(cString: template)
+    let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     _ = contents.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
     close(fd)
     return path
