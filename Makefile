@@ -42,7 +42,9 @@ lint:
 format:
 	swift format --in-place --recursive $(SWIFT_FORMAT_PATHS)
 
+# The release build is part of the test: the optimizer has crashed on code the debug build took.
 test: deps lint
+	swift build -c release
 	swift build --build-tests
 	VIGIL_BIN_DIR="$$(swift build --show-bin-path)" timeout $(TEST_TIMEOUT) swift test --skip-build
 

@@ -16,25 +16,35 @@ sed -E "s/^listener [0-9]+ 127\.0\.0\.1$/listener $port 127.0.0.1/" "$top/broker
 [ "$(id -u)" -eq 0 ] && echo "user root" >> "$work/broker/mosquitto.conf"
 
 pids=()
-cleanup() {
-    trap - INT TERM EXIT
-    echo
-    echo "stopping agents and broker..."
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+broker=""
+# Stops the given processes with SIGTERM, waits up to 3 s, then SIGKILLs what is left.
+stop() {
+    for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
     for _ in $(seq 30); do
         alive=0
-        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-        [ $alive -eq 0 ] && break
+        for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [ $alive -eq 0 ] && return
         sleep 0.1
     done
-    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
+cleanup() {
+    # A closed terminal or pager must not kill this shell half-way through stopping things.
+    trap '' PIPE
+    trap - INT TERM EXIT
+    set +e
+    echo; echo "stopping agents, then the broker..."
+    # Agents first, so each can still publish its offline status; the broker last.
+    [ ${#pids[@]} -gt 0 ] && stop "${pids[@]}"
+    [ -n "$broker" ] && stop "$broker"
+    wait 2>/dev/null
     echo "stopped. logs: $work/logs/, history: $work/state/recorder/history.db"
 }
 trap cleanup INT TERM EXIT
 
-mosquitto -c "$work/broker/mosquitto.conf" > "$work/logs/broker.log" 2>&1 &
-pids+=($!)
+# Its own session, so the terminal's Ctrl-C reaches the agents but not the broker they report to.
+setsid mosquitto -c "$work/broker/mosquitto.conf" > "$work/logs/broker.log" 2>&1 &
+broker=$!
 for _ in $(seq 50); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
     sleep 0.1

@@ -65,9 +65,15 @@ public struct SiteWatch: Sendable {
         let transition = event.transition.rawValue.uppercased()
         let padded = transition + String(repeating: " ", count: max(0, 11 - transition.count))
         let tier = alert.tier.rawValue + String(repeating: " ", count: max(0, 8 - alert.tier.rawValue.count))
-        var text = "\(clock(event.ts))  \(padded) \(tier) \(alert.asset)/\(alert.code)  \(alert.message)"
-        if event.transition == .raised || event.transition == .escalated { text += " → \(alert.recommendation)" }
-        return text
+        let head = "\(clock(event.ts))  \(padded) \(tier) \(alert.asset)/\(alert.code)  "
+        switch event.transition {
+        case .cleared:
+            return head + "back within limits (raised at \(clock(alert.firstRaised)))"
+        case .raised, .escalated:
+            return head + "\(alert.message) → \(alert.recommendation)"
+        case .deescalated:
+            return head + alert.message
+        }
     }
 
     static func clock(_ timestamp: Timestamp) -> String {

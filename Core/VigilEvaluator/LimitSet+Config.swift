@@ -30,14 +30,13 @@ extension LimitSet {
             ("possible_low", limit.possibleLow), ("crit_low", limit.critLow), ("warn_low", limit.warnLow),
             ("warn_high", limit.warnHigh), ("crit_high", limit.critHigh), ("possible_high", limit.possibleHigh),
         ]
-        var previous: (String, Double)?
-        for (name, value) in ordered {
-            guard let value else { continue }
-            if let previous, value < previous.1 {
-                throw ConfigError(
-                    key: "\(key).\(name)", reason: "\(value) must not be below \(previous.0) \(previous.1)")
-            }
-            previous = (name, value)
+        // Written without a mutable optional in the loop: that shape crashes the 6.3 optimizer.
+        let present = ordered.compactMap { name, value in value.map { (name: name, value: $0) } }
+        let misplaced = present.indices.dropFirst().first { present[$0].value < present[$0 - 1].value }
+        if let misplaced {
+            let (name, value) = present[misplaced]
+            let (lowerName, lowerValue) = present[misplaced - 1]
+            throw ConfigError(key: "\(key).\(name)", reason: "\(value) must not be below \(lowerName) \(lowerValue)")
         }
     }
 }

@@ -53,3 +53,19 @@ import VigilDomain
         )
     }
 }
+
+@Suite struct SiteWatchLineTests {
+    @Test func aClearedAlarmSaysItIsBackWithinLimits() throws {
+        let alert = Alert(
+            site: try TopicLevel("demo"), asset: try TopicLevel("pump-2"), code: try TopicLevel("vibration_high"),
+            tier: .warning, state: .normal, firstRaised: Timestamp(millisecondsSinceEpoch: 60_000),
+            lastChange: Timestamp(millisecondsSinceEpoch: 90_000), value: 5.8, limit: 4.5, jar: nil,
+            message: "vibration 5.8 is above the warning limit 4.5", recommendation: "inspect mounting")
+        let event = AlertEvent(
+            eventID: "e2", ts: Timestamp(millisecondsSinceEpoch: 90_000), transition: .cleared, previousTier: .warning,
+            alert: alert)
+        #expect(
+            SiteWatch.line(event)
+                == "00:01:30  CLEARED     warning  pump-2/vibration_high  back within limits (raised at 00:01:00)")
+    }
+}
