@@ -120,7 +120,9 @@ struct PipelineTests {
         #expect(Self.status(counted ?? MQTTMessage(topic: "", payload: []))?.counters["rejected"] == bad.count)
         #expect(evaluator.isRunning)
         for (_, _, field) in bad {
-            #expect(evaluator.log.contains("<4>vigil-evaluator: refused message on vigil/\(site)/telemetry/pump-9: \(field):"), "\(field)")
+            #expect(
+                evaluator.log.contains(
+                    "<4>vigil-evaluator: refused message on vigil/\(site)/telemetry/pump-9: \(field):"), "\(field)")
         }
 
         recorder.signal(SIGTERM)
