@@ -122,6 +122,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "VigilAlerterTests", dependencies: ["VigilAlerter", "VigilDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "VigilRecorderTests", dependencies: ["VigilRecorder", "VigilDomain", "VigilMQTT", "VigilStore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VigilCollectorTests", dependencies: ["VigilCollector", "VigilRuntime", "VigilYAML"],
+            swiftSettings: strict),
         .testTarget(name: "VigilConsoleTests", dependencies: ["VigilConsole", "VigilDomain"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",

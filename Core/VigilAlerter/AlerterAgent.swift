@@ -24,17 +24,24 @@ public struct AlerterAgent: Agent {
         var book = AlarmBook(eventPrefix: "\(context.common.agentID)-\(Timestamp.now().millisecondsSinceEpoch)")
         for await message in context.messages {
             switch context.topics.parse(message.topic) {
-            case .alert:
+            case .alert(let asset, let code):
                 // Only the retained copy delivered at subscribe time is history; live echoes of
                 // our own publishes arrive with retain=false and must not resurrect a cleared alarm.
                 guard message.retain, !message.payload.isEmpty,
                     let alert = context.decode(Alert.self, from: message)
                 else { continue }
+                // Adopting an alarm whose body names another topic would clear the wrong one later.
+                guard alert.asset == asset, alert.code == code, alert.site == context.common.site else {
+                    context.reject(message, reason: "asset/code/site: payload does not match its topic")
+                    continue
+                }
                 book.restore(alert)
             case .evaluation(let asset):
                 guard let evaluation = context.decode(Evaluation.self, from: message) else { continue }
-                guard evaluation.asset == asset else {
-                    context.reject(message, reason: "asset: payload says \(evaluation.asset), topic says \(asset)")
+                guard evaluation.asset == asset, evaluation.site == context.common.site else {
+                    context.reject(
+                        message,
+                        reason: "asset/site: payload says \(evaluation.site)/\(evaluation.asset), topic says \(asset)")
                     continue
                 }
                 for transition in book.apply(evaluation, now: .now()) {

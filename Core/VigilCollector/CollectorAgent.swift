@@ -27,6 +27,13 @@ public struct CollectorAgent: Agent {
             timeScale: try simulator.double("time_scale", default: 1, in: 0.001...10_000))
     }
 
+    public static func validateChange(from current: Settings, to new: Settings) throws(ConfigError) {
+        guard current.seed == new.seed else {
+            throw ConfigError(
+                key: "simulator.seed", reason: "cannot change while the collector runs; set it in the file")
+        }
+    }
+
     public func subscriptions(_ topics: Topics) -> [String] { [] }
 
     public func run(_ context: AgentContext<Settings>) async throws {
@@ -37,7 +44,7 @@ public struct CollectorAgent: Agent {
         let start = clock.now
         var tick = start
         context.log.notice("simulating \(site.assets.count) assets every \(context.settings.interval)")
-        while !Task.isCancelled {
+        while !Task.isCancelled && !context.isStopping {
             let elapsed = start.duration(to: clock.now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let now = Timestamp.now()

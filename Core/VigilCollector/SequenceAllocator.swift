@@ -13,6 +13,9 @@ struct SequenceAllocator {
 
     init(path: String, blockSize: UInt64 = 1000) throws {
         database = try Database(path: path)
+        // A reservation lost to a power cut would hand out numbers again, and the recorder would
+        // drop those readings as duplicates. One fsync per thousand readings is cheap.
+        try database.execute("PRAGMA synchronous = FULL")
         try database.migrate([
             Migration(
                 version: 1,

@@ -18,6 +18,11 @@ public struct WatchCommand: AsyncParsableCommand {
 
     public init() {}
 
+    public func validate() throws {
+        guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
+        guard (1...65535).contains(brokerPort) else { throw ValidationError("--broker-port must be 1-65535") }
+    }
+
     public func run() async throws {
         let siteLevel: TopicLevel
         do {

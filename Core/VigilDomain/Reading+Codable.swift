@@ -12,7 +12,15 @@ extension Reading: Codable {
         site = try container.decode(TopicLevel.self, forKey: .site)
         asset = try container.decode(TopicLevel.self, forKey: .asset)
         kind = try container.decode(AssetKind.self, forKey: .kind)
-        seq = try container.decode(UInt64.self, forKey: .seq)
+        // History stores seq as a signed 64-bit integer: negative or larger values cannot be kept apart.
+        let raw: Int64
+        do {
+            raw = try container.decode(Int64.self, forKey: .seq)
+        } catch {
+            throw PayloadError(field: "seq", reason: "expected an integer from 0 to \(Int64.max)")
+        }
+        guard raw >= 0 else { throw PayloadError(field: "seq", reason: "expected an integer from 0 to \(Int64.max)") }
+        seq = UInt64(raw)
         ts = try container.decode(Timestamp.self, forKey: .ts)
         source = try container.decodeIfPresent(String.self, forKey: .source) ?? ""
         quality = try container.decodeIfPresent(Quality.self, forKey: .quality) ?? .good

@@ -65,9 +65,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             expect("Tt "), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
             let second = number(2)
         else { return nil }
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else {
-            return nil
-        }
+        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month, of: year), hour < 24, minute < 60,
+            second < 61
+        else { return nil }
         var millis: Int64 = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
@@ -98,6 +98,15 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let days = Self.days(fromCivil: year, month, day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60
         millisecondsSinceEpoch = seconds * 1000 + millis
+    }
+
+    /// February 31st must be refused, not silently become March 3rd.
+    static func daysIn(_ month: Int64, of year: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     // Howard Hinnant's days-from-civil algorithms: exact for the proleptic Gregorian calendar.

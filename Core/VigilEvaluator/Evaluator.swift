@@ -79,7 +79,8 @@ public struct Evaluator: Sendable {
         metric: String, label: String, jar: Int?, value: Double, verdict: MetricLimit.Verdict, severity: Severity
     ) -> Finding {
         let side = verdict.high ? "high" : "low"
-        let code = try! TopicLevel("\(Self.stem(metric))_\(side)")
+        // Metric names are checked when limits are loaded; the fallback only guards that promise.
+        let code = (try? TopicLevel("\(Self.stem(metric))_\(side)")) ?? (try! TopicLevel("limit_\(side)"))
         let subject =
             jar.map { "jar \($0) \(Self.stem(String(metric.dropFirst(LimitSet.jarPrefix.count))))" }
             ?? Self.stem(metric)
@@ -112,10 +113,16 @@ public struct Evaluator: Sendable {
         return metric
     }
 
-    static func round(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+    /// Three decimals; values too large to scale are returned as they are (a reading of 1e300
+    /// is absurd, but must not crash the agent or produce an infinity JSON cannot carry).
+    static func round(_ value: Double) -> Double {
+        let scaled = value * 1000
+        return scaled.isFinite ? scaled.rounded() / 1000 : value
+    }
 
     static func format(_ value: Double) -> String {
-        let rounded = (value * 1000).rounded() / 1000
+        let rounded = round(value)
+        guard abs(rounded) < 1e15 else { return String(rounded) }
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 

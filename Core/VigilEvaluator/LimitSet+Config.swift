@@ -1,3 +1,4 @@
+import VigilDomain
 import VigilRuntime
 
 extension LimitSet {
@@ -9,7 +10,10 @@ extension LimitSet {
     init(config node: ConfigNode, base: LimitSet = .defaults) throws(ConfigError) {
         var kinds = base.kinds
         for (kind, metrics) in try node.entries() {
+            try Self.checkName(kind, key: metrics.path, maximumLength: TopicLevel.maximumLength)
             for (metric, rule) in try metrics.entries() {
+                // Room for the `_high`/`_low` suffix of the reason code the metric produces.
+                try Self.checkName(metric, key: rule.path, maximumLength: TopicLevel.maximumLength - 5)
                 try rule.requireOnly(Self.limitKeys)
                 let limit = MetricLimit(
                     warnLow: try rule.optionalDouble("warn_low"), warnHigh: try rule.optionalDouble("warn_high"),
@@ -22,6 +26,17 @@ extension LimitSet {
             }
         }
         self.init(kinds: kinds)
+    }
+
+    private static func checkName(_ name: String, key: String, maximumLength: Int) throws(ConfigError) {
+        do {
+            _ = try TopicLevel(name, field: key)
+        } catch {
+            throw ConfigError(key: key, reason: error.reason)
+        }
+        guard name.count <= maximumLength else {
+            throw ConfigError(key: key, reason: "is longer than \(maximumLength) characters")
+        }
     }
 
     /// Limits that contradict each other would never alarm or always alarm; refuse them.

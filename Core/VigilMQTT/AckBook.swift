@@ -30,7 +30,9 @@ struct AckBook: Sendable {
 
     private var waiting: [Int32: Waiter] = [:]
     private var early: [Int32: AckOutcome] = [:]
-    private var unawaited: Set<Int32> = []
+    /// With the kind, so ids whose ack can never come (a SUBSCRIBE lost with its connection) are forgotten
+    /// instead of lingering until the 16-bit id wraps and swallowing a real caller's ack.
+    private var unawaited: [Int32: Kind] = [:]
 
     /// Registers a caller for `mid`; returns the outcome at once if the ack already arrived.
     mutating func register(
@@ -38,7 +40,7 @@ struct AckBook: Sendable {
         kind: Kind,
         continuation: CheckedContinuation<AckOutcome, Never>
     ) -> AckOutcome? {
-        unawaited.remove(mid)
+        unawaited[mid] = nil
         if let outcome = early.removeValue(forKey: mid) {
             return outcome
         }
@@ -47,9 +49,9 @@ struct AckBook: Sendable {
     }
 
     /// Marks `mid` as one nobody waits for, consuming an ack that may already have arrived.
-    mutating func ignore(_ mid: Int32) {
+    mutating func ignore(_ mid: Int32, kind: Kind = .publish) {
         if early.removeValue(forKey: mid) == nil {
-            unawaited.insert(mid)
+            unawaited[mid] = kind
         }
     }
 
@@ -58,7 +60,7 @@ struct AckBook: Sendable {
         if let waiter = waiting.removeValue(forKey: mid) {
             return waiter.continuation
         }
-        if unawaited.remove(mid) == nil {
+        if unawaited.removeValue(forKey: mid) == nil {
             early[mid] = outcome
         }
         return nil
@@ -67,7 +69,7 @@ struct AckBook: Sendable {
     /// Withdraws the caller waiting for `mid` (its task was cancelled); a later ack is then dropped.
     mutating func withdraw(_ mid: Int32) -> CheckedContinuation<AckOutcome, Never>? {
         guard let waiter = waiting.removeValue(forKey: mid) else { return nil }
-        unawaited.insert(mid)
+        unawaited[mid] = waiter.kind
         return waiter.continuation
     }
 
@@ -77,6 +79,7 @@ struct AckBook: Sendable {
         for mid in matching.keys {
             waiting[mid] = nil
         }
+        unawaited = unawaited.filter { $0.value != kind }
         return matching.values.map(\.continuation)
     }
 
@@ -85,7 +88,7 @@ struct AckBook: Sendable {
         let continuations = waiting.values.map(\.continuation)
         waiting = [:]
         early = [:]
-        unawaited = []
+        unawaited = [:]
         return continuations
     }
 }

@@ -6,6 +6,8 @@ struct ClientState: Sendable {
     /// The network thread is running (between `start()` and the loop being stopped).
     var loopRunning = false
     var connected = false
+    /// Counts lost connections, so a SUBSCRIBE sent on one connection is not awaited on the next.
+    var connectionEpoch: UInt64 = 0
     /// `disconnect()` was called; the client cannot be started again.
     var shutDown = false
     /// Keeps the client alive while libmosquitto's thread holds an unretained pointer to it.

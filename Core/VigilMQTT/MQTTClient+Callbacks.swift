@@ -60,7 +60,7 @@ extension MQTTClient {
                 var mid: Int32 = 0
                 let rc = mosquitto_subscribe_v5(handle, &mid, subscription.filter, subscription.qos.rawValue, 0, nil)
                 if rc == MOSQ_ERR_SUCCESS.rawValue {
-                    state.withLock { $0.acks.ignore(mid) }
+                    state.withLock { $0.acks.ignore(mid, kind: .subscribe) }
                 }
             }
         }
@@ -83,6 +83,7 @@ extension MQTTClient {
         let (wasConnected, subscribers) = state.withLock { state in
             let wasConnected = state.connected
             state.connected = false
+            state.connectionEpoch += 1
             return (wasConnected, state.acks.removeWaiters(of: .subscribe))
         }
         let reason =

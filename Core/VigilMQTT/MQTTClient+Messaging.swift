@@ -33,12 +33,13 @@ extension MQTTClient {
     public func subscribe(_ filter: String, qos: MQTTQoS = .atLeastOnce) async throws(MQTTError) {
         if Task.isCancelled { throw cancelledError("subscribe") }
         if state.withLock({ $0.shutDown }) { throw shutDownError("subscribe") }
+        let epoch = state.withLock { $0.connectionEpoch }
         var mid: Int32 = 0
         let rc = mosquitto_subscribe_v5(handle, &mid, filter, qos.rawValue, 0, nil)
         if rc != MOSQ_ERR_SUCCESS.rawValue {
             throw .failure("subscribe", code: rc, detail: "filter \"\(filter)\"")
         }
-        switch await acknowledgement(of: mid, kind: .subscribe, operation: "subscribe") {
+        switch await acknowledgement(of: mid, kind: .subscribe, operation: "subscribe", epoch: epoch) {
         case .subscribed(let granted):
             if let code = granted.first, code >= 0x80 {
                 throw .failure("subscribe", code: code, source: .reason, detail: "filter \"\(filter)\"")
@@ -64,7 +65,7 @@ extension MQTTClient {
         // reports the failed first send as MOSQ_ERR_NO_CONN; only QoS 0 is really dropped.
         let queued = rc == MOSQ_ERR_NO_CONN.rawValue && message.qos != .atMostOnce
         if rc != MOSQ_ERR_SUCCESS.rawValue && !queued {
-            if mid != 0 {
+            if mid != 0 && message.qos != .atMostOnce {
                 // The message may sit in libmosquitto's queue anyway; its ack must not linger as an early one.
                 state.withLock { $0.acks.ignore(mid) }
             }
@@ -74,13 +75,24 @@ extension MQTTClient {
     }
 
     /// Waits for the ack of `mid`, taking it at once if it beat us here; cancellation withdraws the wait.
-    private func acknowledgement(of mid: Int32, kind: AckBook.Kind, operation: String) async -> AckOutcome {
+    /// - Parameter epoch: for a SUBSCRIBE, the connection it was sent on; if that connection is already
+    ///   gone, the SUBACK can never come (libmosquitto does not resend SUBSCRIBE), so fail at once.
+    private func acknowledgement(
+        of mid: Int32, kind: AckBook.Kind, operation: String, epoch: UInt64? = nil
+    ) async -> AckOutcome {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<AckOutcome, Never>) in
                 let ready = state.withLock { state -> AckOutcome? in
                     if state.shutDown {
-                        state.acks.ignore(mid)
+                        state.acks.ignore(mid, kind: kind)
                         return .failed(shutDownError(operation))
+                    }
+                    if let epoch, epoch != state.connectionEpoch {
+                        state.acks.ignore(mid, kind: kind)
+                        return .failed(
+                            .failure(
+                                operation, code: MOSQ_ERR_CONN_LOST.rawValue,
+                                detail: "connection closed before the SUBACK"))
                     }
                     if let outcome = state.acks.register(mid, kind: kind, continuation: continuation) {
                         return outcome

@@ -1,9 +1,9 @@
 /// Rows waiting for the next commit, and when that commit is due. Pure, so the batching
 /// rules are tested without a database or a clock.
 struct Batch: Sendable {
-    let maxRows: Int
-    let maxAge: Duration
-    let maxPending: Int
+    var maxRows: Int
+    var maxAge: Duration
+    var maxPending: Int
     private(set) var rows: [RecordRow] = []
     private var oldest: ContinuousClock.Instant?
     /// After a failed commit, wait a full interval before retrying instead of spinning.
@@ -40,6 +40,15 @@ struct Batch: Sendable {
         oldest = rows.isEmpty ? nil : oldest
         retryAfter = nil
         return taken
+    }
+
+    /// Empties the batch and says how many rows that discarded.
+    mutating func removeAll() -> Int {
+        defer {
+            rows = []
+            oldest = nil
+        }
+        return rows.count
     }
 
     mutating func putBack(_ taken: [RecordRow], now: ContinuousClock.Instant) {

@@ -30,6 +30,12 @@ public struct RecorderAgent: Agent {
             maxPending: try section.int("max_pending", default: 100_000, in: 1000...10_000_000))
     }
 
+    public static func validateChange(from current: Settings, to new: Settings) throws(ConfigError) {
+        guard current.database == new.database else {
+            throw ConfigError(key: "database", reason: "cannot change while the recorder runs; set it in the file")
+        }
+    }
+
     public func subscriptions(_ topics: Topics) -> [String] {
         [topics.allTelemetry, topics.allEvaluations, topics.alertEvents, topics.allRejected]
     }
@@ -69,30 +75,48 @@ public struct RecorderAgent: Agent {
 
         var batch = Batch(maxRows: settings.batchMax, maxAge: settings.batchInterval, maxPending: settings.maxPending)
         for await event in events {
+            // Remote configuration may have changed the batching limits since the last message.
+            let current = context.settings
+            batch.maxRows = current.batchMax
+            batch.maxAge = current.batchInterval
+            batch.maxPending = current.maxPending
             switch event {
             case .row(let row):
                 let dropped = batch.append(row, now: .now)
-                if dropped > 0 {
-                    context.counters.increment("dropped", by: dropped)
-                    context.log.error("database unwritable and \(settings.maxPending) rows pending: dropped the oldest")
-                }
+                if dropped > 0 { self.dropped(dropped, context) }
             case .tick:
                 break
             }
             if batch.isDue(now: .now) { await flush(&batch, store, context) }
         }
         ticker.cancel()
-        if !batch.isEmpty { await flush(&batch, store, context) }
+        // Commit everything still held, batch by batch; what cannot be written is counted, not hidden.
+        while !batch.isEmpty {
+            guard await flush(&batch, store, context) else {
+                self.dropped(batch.removeAll(), context)
+                break
+            }
+        }
         await store.close()
     }
 
-    private func flush(_ batch: inout Batch, _ store: RecorderStore, _ context: AgentContext<Settings>) async {
+    private func dropped(_ count: Int, _ context: AgentContext<Settings>) {
+        let total = context.counters.increment("dropped", by: count)
+        // Logged like other floods: the first few, then every thousandth row.
+        if total <= 5 || total % 1000 < count {
+            context.log.error("database unwritable: dropped \(count) rows (\(total) so far)")
+        }
+    }
+
+    @discardableResult
+    private func flush(_ batch: inout Batch, _ store: RecorderStore, _ context: AgentContext<Settings>) async -> Bool {
         let rows = batch.take()
         do {
             let outcome = try await store.write(rows, receivedAt: Timestamp.now().millisecondsSinceEpoch)
             for (table, count) in outcome.inserted { context.counters.increment("stored_\(table)", by: count) }
             if outcome.duplicates > 0 { context.counters.increment("duplicates", by: outcome.duplicates) }
             context.counters.increment("commits")
+            return true
         } catch {
             // Keep the rows and try again on the next flush: a full disk may be freed.
             batch.putBack(rows, now: .now)
@@ -100,6 +124,7 @@ public struct RecorderAgent: Agent {
             if failures <= 5 || failures % 100 == 0 {
                 context.log.error("writing \(rows.count) rows failed (\(failures) failures so far): \(error)")
             }
+            return false
         }
     }
 }

@@ -14,6 +14,10 @@ public protocol Agent: Sendable {
     /// Topic filters the agent consumes; re-subscribed by the client after every reconnect.
     func subscriptions(_ topics: Topics) -> [String]
 
+    /// Refuses a remote change that cannot take effect while running (e.g. a database path), so
+    /// status never reports a revision as applied when part of it is not.
+    static func validateChange(from current: Settings, to new: Settings) throws(ConfigError)
+
     /// True when the broker must queue QoS 1 messages for this agent while it is away.
     static var persistentSession: Bool { get }
 
@@ -23,6 +27,8 @@ public protocol Agent: Sendable {
 
 extension Agent {
     public static var persistentSession: Bool { false }
+
+    public static func validateChange(from current: Settings, to new: Settings) throws(ConfigError) {}
 }
 
 /// The version every agent reports on its status topic.

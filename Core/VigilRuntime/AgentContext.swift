@@ -13,6 +13,7 @@ public final class AgentContext<Settings: Sendable>: Sendable {
     let inbox: AsyncStream<MQTTMessage>.Continuation
     let bus: any MessageBus
     private let current: Mutex<Settings>
+    private let stopping = Mutex(false)
 
     public init(common: CommonSettings, settings: Settings, bus: any MessageBus, log: Logger, counters: Counters) {
         self.common = common
@@ -33,6 +34,11 @@ public final class AgentContext<Settings: Sendable>: Sendable {
     public func deliver(_ message: MQTTMessage) { inbox.yield(message) }
 
     public func finishMessages() { inbox.finish() }
+
+    /// True once the agent is asked to stop: producers stop producing, consumers keep draining.
+    public var isStopping: Bool { stopping.withLock { $0 } }
+
+    func beginStopping() { stopping.withLock { $0 = true } }
 
     public func publish(_ message: MQTTMessage) async {
         do {

@@ -30,6 +30,13 @@ public enum AgentRuntime {
         }
         let log = Logger(label: label, level: loaded.common.logLevel)
         if options.checkConfig {
+            do {
+                // Builds the client without connecting: TLS files and client options are checked too.
+                _ = try MQTTClient(configuration: loaded.common.broker)
+            } catch {
+                log.error("invalid broker settings: \(error)")
+                return ExitCode.configuration
+            }
             log.notice(
                 "configuration from \(loaded.source) is valid: site \(loaded.common.site), agent \(loaded.common.agentID), "
                     + "broker \(loaded.common.broker.host):\(loaded.common.broker.port)")
@@ -51,6 +58,8 @@ final class AgentSession<A: Agent>: Sendable {
     struct ConfigState: Sendable {
         var revision: Int?
         var error: String?
+        /// The document behind `revision`, to tell a redelivery from a changed document.
+        var payload: [UInt8]?
     }
 
     enum StopReason: Sendable {
@@ -64,7 +73,9 @@ final class AgentSession<A: Agent>: Sendable {
     let agent: A
     let common: CommonSettings
     let log: Logger
-    let counters = Counters(["received", "rejected", "published", "publish_failed"])
+    let counters = Counters([
+        "received", "rejected", "published", "publish_failed", "config_applied", "config_refused",
+    ])
     let started = Timestamp.now()
     let notifier = SystemdNotifier()
     let initialSettings: A.Settings
@@ -86,7 +97,10 @@ final class AgentSession<A: Agent>: Sendable {
         var settings = initialSettings
         if let kept = loadLastGood() {
             settings = kept.settings
-            configState.withLock { $0.revision = kept.revision }
+            configState.withLock {
+                $0.revision = kept.revision
+                $0.payload = kept.payload
+            }
             log.notice("using last-good remote configuration, revision \(kept.revision)")
         }
         var broker = common.broker
@@ -97,8 +111,9 @@ final class AgentSession<A: Agent>: Sendable {
             client = try MQTTClient(configuration: broker)
             try client.start()
         } catch {
+            // Only settings can make this fail (TLS files, client id): a configuration error.
             log.error("cannot start the MQTT client: \(error)")
-            return AgentRuntime.ExitCode.failure
+            return AgentRuntime.ExitCode.configuration
         }
         let context = AgentContext(common: common, settings: settings, bus: client, log: log, counters: counters)
         log.notice(
@@ -119,10 +134,15 @@ final class AgentSession<A: Agent>: Sendable {
             agentDone.set()
             stop.yield(.agentFinished(failure))
         }
+        let pumpDone = Latch()
+        let pump = Task {
+            await self.pump(client, context)
+            pumpDone.set()
+        }
         let background = Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.pump(client, context) }
                 group.addTask { await self.watchConnection(client, stop: stop) }
+                group.addTask { await self.warnIfNotConnected(client) }
                 group.addTask { await self.tickStatus(client) }
                 group.addTask { await self.tickWatchdog(agentDone) }
                 group.addTask {
@@ -157,14 +177,13 @@ final class AgentSession<A: Agent>: Sendable {
             break
         }
 
-        // Graceful stop, bounded so systemd and operators never wait on a dead broker.
+        // Graceful stop, bounded so systemd and operators never wait on a dead broker. The order
+        // matters: nothing may be acknowledged to the broker that the agent then never handles.
         notifier.stopping()
-        context.finishMessages()
-        if !(await agentDone.wait(for: .milliseconds(700))) {
-            agentTask.cancel()
-            _ = await agentDone.wait(for: .milliseconds(300))
-        }
+        context.beginStopping()
         background.cancel()
+        // 1. Say goodbye while still connected; QoS 1 is ordered, so what the agent enqueued
+        //    before is on the broker once this is acknowledged.
         let offlineSent = Latch()
         let offline = Task {
             try? await client.publish(self.statusMessage(.offline))
@@ -174,7 +193,21 @@ final class AgentSession<A: Agent>: Sendable {
             log.warning("could not publish offline status before stopping; the Last Will covers it")
         }
         offline.cancel()
+        // 2. Stop the intake. A clean disconnect keeps a persistent session, so the broker queues
+        //    what arrives from now on instead of handing it to a process that is leaving.
         await client.disconnect()
+        // 3. Hand the agent everything that was received before the disconnect, then let it drain.
+        _ = await pumpDone.wait(for: .milliseconds(300))
+        pump.cancel()
+        context.finishMessages()
+        // An agent with no subscriptions has nothing to drain: only its timer to interrupt.
+        let drainTime: Duration = agent.subscriptions(topics).isEmpty ? .zero : .milliseconds(700)
+        if !(await agentDone.wait(for: drainTime)) {
+            agentTask.cancel()
+            if !(await agentDone.wait(for: .milliseconds(300))) {
+                log.warning("the agent did not finish within the stop budget")
+            }
+        }
         log.notice("stopped")
         return exitCode
     }
@@ -222,6 +255,18 @@ final class AgentSession<A: Agent>: Sendable {
         }
     }
 
+    /// `broker.connect_timeout_s`: the agent keeps trying, but says loudly that it is cut off.
+    private func warnIfNotConnected(_ client: MQTTClient) async {
+        do {
+            try await client.waitUntilConnected(timeout: common.broker.connectTimeout)
+        } catch {
+            guard !Task.isCancelled else { return }
+            log.warning(
+                "no broker connection after \(common.broker.connectTimeout) "
+                    + "(\(common.broker.host):\(common.broker.port)); still trying")
+        }
+    }
+
     private func tickStatus(_ client: MQTTClient) async {
         while !Task.isCancelled {
             do {
@@ -264,11 +309,19 @@ final class AgentSession<A: Agent>: Sendable {
             log.notice("retained configuration was cleared; keeping the settings in force")
             return
         }
-        do {
+        do throws(ConfigError) {
             let remote = try RemoteConfiguration(A.self, payload: payload, maximumBytes: common.maximumPayloadBytes)
-            if configState.withLock({ $0.revision == remote.revision && $0.error == nil }) { return }
+            let applied = configState.withLock { $0 }
+            if applied.revision == remote.revision {
+                // A retained document is delivered again after every reconnect: nothing to do.
+                if applied.payload == nil || applied.payload == payload { return }
+                throw ConfigError(
+                    key: "revision",
+                    reason: "revision \(remote.revision) is already applied with different content; raise the revision")
+            }
+            try A.validateChange(from: context.settings, to: remote.settings)
             context.replaceSettings(remote.settings)
-            configState.withLock { $0 = ConfigState(revision: remote.revision, error: nil) }
+            configState.withLock { $0 = ConfigState(revision: remote.revision, error: nil, payload: payload) }
             counters.increment("config_applied")
             do {
                 try FileSystem.writeAtomically(payload, to: lastGoodPath)

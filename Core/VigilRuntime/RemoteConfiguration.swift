@@ -5,10 +5,12 @@ import VigilYAML
 struct RemoteConfiguration<Settings: Sendable>: Sendable {
     var revision: Int
     var settings: Settings
+    var payload: [UInt8]
 
     static var lastGoodFile: String { "remote-config.json" }
 
     init<A: Agent>(_: A.Type, payload: [UInt8], maximumBytes: Int) throws(ConfigError) where A.Settings == Settings {
+        self.payload = payload
         let tree = try ConfigDocument.parseJSON(payload, maximumBytes: maximumBytes)
         guard let entries = tree.mappingValue else {
             throw ConfigError(key: "", reason: "document must be a JSON object")

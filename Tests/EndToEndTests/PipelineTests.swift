@@ -189,10 +189,19 @@ struct PipelineTests {
         }
         #expect(applied != nil, "\(evaluator.log)")
 
+        // The same revision with other content is refused: the operator must raise the revision.
+        let sameRevision = #"{"revision": 2, "limits": {}}"#
+        try await client.publish(MQTTMessage(topic: topic, payload: Array(sameRevision.utf8), retain: true))
+        let duplicate = await messages.first(within: .seconds(10)) {
+            $0.topic == "vigil/\(site)/status/evaluator" && Self.status($0)?.configError != nil
+        }
+        #expect(duplicate.flatMap(Self.status)?.configError?.contains("already applied") == true)
+
         let bad = #"{"revision": 3, "limits": {"pump": {"vibration_mm_s": {"warn_high": "loud"}}}}"#
         try await client.publish(MQTTMessage(topic: topic, payload: Array(bad.utf8), retain: true))
         let refused = await messages.first(within: .seconds(10)) {
-            $0.topic == "vigil/\(site)/status/evaluator" && Self.status($0)?.configError != nil
+            $0.topic == "vigil/\(site)/status/evaluator"
+                && Self.status($0)?.configError?.contains("vibration_mm_s.warn_high") == true
         }
         let status = refused.flatMap(Self.status)
         #expect(status?.configRevision == 2)

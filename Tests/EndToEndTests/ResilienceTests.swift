@@ -84,4 +84,51 @@ struct ResilienceTests {
         #expect(await recorder.waitForExit(within: .seconds(10)) == 1)
         #expect(recorder.log.contains("the broker refused the connection"), "\(recorder.log)")
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aRecorderStoppedUnderLoadLosesNothing() async throws {
+        // The persistent session keeps what arrives while the recorder restarts; the broker must allow
+        // that many queued messages (the production configuration does).
+        let broker = try Broker(extraConfig: ["max_queued_messages 100000"])
+        defer { broker.stop() }
+        let harness = SiteHarness(site: "e2e-drain", port: broker.port)
+        let (client, messages) = try await harness.watcher()
+        defer { Task { await client.disconnect() } }
+        var recorder = try harness.start("recorder")
+        defer { recorder.stop() }
+        #expect(await messages.first(within: .seconds(10)) { harness.isStatus($0, "recorder", .online) } != nil)
+
+        let total = 3000
+        // The readings keep coming while the recorder stops and starts again.
+        let publisher = Task {
+            for seq in 1...total {
+                let reading =
+                    #"{"v":1,"site":"e2e-drain","asset":"pump-1","kind":"pump","seq":\#(seq),"ts":"2026-11-29T04:00:00.000Z","source":"test","values":{"flow_lps":40}}"#
+                let message = MQTTMessage(topic: "vigil/e2e-drain/telemetry/pump-1", payload: Array(reading.utf8))
+                if seq % 50 == 0 {
+                    try await client.publish(message)
+                    try await Task.sleep(for: .milliseconds(25))
+                } else {
+                    try client.enqueue(message)
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(600))
+        recorder.signal(SIGTERM)
+        #expect(await recorder.waitForExit(within: .seconds(2)) == 0, "\(recorder.log)")
+        recorder = try harness.start("recorder")
+        try await publisher.value
+
+        let database = "\(harness.directory)/recorder/history.db"
+        var stored: [[SQLValue]] = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let reader = try Database(path: database, readOnly: true)
+            stored = try reader.query("SELECT count(*), min(seq), max(seq) FROM telemetry WHERE asset = 'pump-1'")
+            reader.close()
+            if stored.first?.first == .integer(Int64(total)) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(stored.first == [.integer(Int64(total)), .integer(1), .integer(Int64(total))], "\(recorder.log)")
+    }
 }

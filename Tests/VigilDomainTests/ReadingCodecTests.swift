@@ -49,7 +49,7 @@ import VigilDomain
     @Test func namesTheFieldOfEveryRefusal() {
         let cases: [(String, String, String)] = [
             ("{not json", "payload", "is not valid JSON"),
-            (replacing("\"seq\":81234", with: "\"seq\":\"81234\""), "seq", "expected an integer"),
+            (replacing("\"seq\":81234", with: "\"seq\":\"81234\""), "seq", "expected an integer from 0"),
             (replacing("\"asset\":\"ups1-str01\",", with: ""), "asset", "is missing"),
             (replacing("\"ups1-str01\"", with: "\"ups1/str01\""), "asset", "contains '/'"),
             (
@@ -58,7 +58,10 @@ import VigilDomain
             ),
             (replacing("\"voltage_v\":13.49", with: "\"voltage_v\":NaN"), "payload", "is not valid JSON"),
             (replacing("\"voltage_v\":13.49", with: "\"voltage_v\":null"), "values.jars[1].voltage_v", "is null"),
-            (replacing("324.6", with: "1e999"), "values.string_voltage_v", ""),
+            (replacing("324.6", with: "1e999"), "values.string_voltage_v", "expected a number or an array of numbers"),
+            (replacing("\"seq\":81234", with: "\"seq\":9223372036854775808"), "seq", "expected an integer from 0"),
+            (replacing("\"seq\":81234", with: "\"seq\":-1"), "seq", "expected an integer from 0"),
+            (replacing("2026-11-29T04", with: "2026-02-31T04"), "ts", "is not an RFC 3339 time"),
             (
                 replacing("324.6", with: "\"high\""), "values.string_voltage_v",
                 "expected a number or an array of numbers"
@@ -66,7 +69,7 @@ import VigilDomain
             (replacing("\"v\":1", with: "\"v\":2"), "v", "schema version 2 is not supported"),
             (replacing("2026-11-29T04:00:00.125Z", with: "yesterday"), "ts", "is not an RFC 3339 time"),
             (replacing("\"kind\":\"vrla_string\"", with: "\"kind\":\"\""), "kind", "is empty"),
-            ("[]", "payload", ""),
+            ("[]", "payload", "expected an object"),
         ]
         for (text, field, reason) in cases {
             let error = refusal(text)

@@ -99,6 +99,18 @@ import VigilYAML
         #expect(rejection.recommendation.contains("wiring"))
     }
 
+    @Test func absurdButFiniteValuesAreJudgedWithoutCrashing() throws {
+        for huge in [1e19, -1e19, 1e306, Double.greatestFiniteMagnitude] {
+            var bad = reading("pump-1", at: 0)
+            bad.values.scalars["vibration_mm_s"] = huge
+            guard case .evaluated(let result) = Evaluator().evaluate(bad) else { continue }
+            // It must still encode: JSON cannot carry infinities.
+            let decoded = try PayloadCodec.decode(Evaluation.self, from: PayloadCodec.encode(result))
+            #expect(decoded.findings.first?.value.isFinite == true)
+            #expect(decoded.health.score.isFinite)
+        }
+    }
+
     @Test func unknownKindsAreScoredWithoutFindings() throws {
         let generic = Reading(
             site: try TopicLevel("demo"), asset: try TopicLevel("room-1"), kind: try AssetKind("room_sensor"), seq: 1,
@@ -137,6 +149,11 @@ import VigilYAML
             ),
             ("limits:\n  pump: 3\n", "evaluator.limits.pump"),
             ("limts: {}\n", "evaluator.limts"),
+            (
+                "limits:\n  pump:\n    \(String(repeating: "m", count: 60)): {warn_high: 1}\n",
+                "evaluator.limits.pump.\(String(repeating: "m", count: 60))"
+            ),
+            ("limits:\n  \"pu mp\":\n    x: {warn_high: 1}\n", "evaluator.limits.pu mp"),
         ]
         for (yaml, key) in cases {
             do {

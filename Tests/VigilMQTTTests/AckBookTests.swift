@@ -50,4 +50,21 @@ struct AckBookTests {
             return
         }
     }
+
+    @Test("a SUBSCRIBE lost with its connection leaves no stale id behind to swallow a later early ack")
+    func lostSubscribeIsForgotten() async {
+        var book = AckBook()
+        book.ignore(11, kind: .subscribe)
+        _ = book.removeWaiters(of: .subscribe)
+        // Id 11 is reused by a publish whose PUBACK beats its registration: it must be parked, not dropped.
+        #expect(book.acknowledge(11, .published(reason: 0)) == nil)
+        let outcome = await withCheckedContinuation { continuation in
+            let early = book.register(11, kind: .publish, continuation: continuation)
+            continuation.resume(returning: early ?? .failed(.failure("test", code: 0, detail: "dropped")))
+        }
+        guard case .published(reason: 0) = outcome else {
+            Issue.record("the early PUBACK was swallowed by a stale SUBSCRIBE id: \(outcome)")
+            return
+        }
+    }
 }
