@@ -29,6 +29,12 @@ let package = Package(
             providers: [.apt(["libmosquitto-dev"])]
         ),
         .systemLibrary(
+            name: "CModbus",
+            path: "Core/CModbus",
+            pkgConfig: "libmodbus",
+            providers: [.apt(["libmodbus-dev"])]
+        ),
+        .systemLibrary(
             name: "CSQLite",
             path: "Core/CSQLite",
             pkgConfig: "sqlite3",
@@ -39,6 +45,7 @@ let package = Package(
         .target(name: "VigilDomain", path: "Core/VigilDomain", swiftSettings: strict),
         .target(name: "VigilMQTT", dependencies: ["CMosquitto"], path: "Core/VigilMQTT", swiftSettings: strict),
         .target(name: "VigilStore", dependencies: ["CSQLite"], path: "Core/VigilStore", swiftSettings: strict),
+        .target(name: "VigilModbus", dependencies: ["CModbus"], path: "Core/VigilModbus", swiftSettings: strict),
         .target(name: "VigilYAML", path: "Core/VigilYAML", swiftSettings: strict),
         .target(
             name: "VigilRuntime",
@@ -53,7 +60,7 @@ let package = Package(
             name: "VigilSimulator", dependencies: ["VigilDomain"], path: "Core/VigilSimulator", swiftSettings: strict),
         .target(
             name: "VigilCollector",
-            dependencies: ["VigilDomain", "VigilRuntime", "VigilSimulator", "VigilStore"],
+            dependencies: ["VigilDomain", "VigilRuntime", "VigilSimulator", "VigilStore", "VigilModbus", "VigilYAML"],
             path: "Core/VigilCollector",
             swiftSettings: strict
         ),
@@ -106,7 +113,9 @@ let package = Package(
             swiftSettings: strict),
 
         // Tests.
-        .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport", swiftSettings: strict),
+        .target(
+            name: "VigilTestSupport", path: "Tests/VigilTestSupport", exclude: ["modbus_peer.py"],
+            swiftSettings: strict),
         .testTarget(name: "VigilDomainTests", dependencies: ["VigilDomain"], swiftSettings: strict),
         .testTarget(name: "VigilMQTTTests", dependencies: ["VigilMQTT", "VigilTestSupport"], swiftSettings: strict),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore"], swiftSettings: strict),

@@ -30,9 +30,12 @@ public struct Reading: Sendable, Equatable {
         self.values = values
     }
 
-    /// Whether the source vouches for the values; `bad` readings are stored but not judged.
+    /// Whether the source vouches for the values, so a dead link is never judged as a dead battery:
+    /// `stale` holds last-known values for registers that could not be read this time,
+    /// `comm_error` means the device did not answer and `values` is empty. Only `good` is judged.
     public enum Quality: String, Sendable, Codable {
-        case good, uncertain, bad
+        case good, stale
+        case commError = "comm_error"
     }
 
     /// The measured values: named scalars, named series (e.g. three phase currents) and jars.

@@ -33,8 +33,9 @@ public struct EvaluatorAgent: Agent {
                     reason: "asset/site: payload says \(reading.site)/\(reading.asset), topic says \(topicAsset)")
                 continue
             }
-            guard reading.quality != .bad else {
-                context.counters.increment("skipped_bad_quality")
+            // A dead link is not a dead battery: only values the device vouched for are judged.
+            guard reading.quality == .good else {
+                context.counters.increment("skipped_\(reading.quality.rawValue)")
                 continue
             }
             switch context.settings.evaluator.evaluate(reading) {

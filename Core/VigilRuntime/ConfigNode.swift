@@ -79,6 +79,13 @@ public struct ConfigNode: Sendable {
         return ConfigNode(value, path: key(name))
     }
 
+    /// The items of a list, each as a node named `name[i]`; an absent key is an empty list.
+    public func list(_ name: String) throws(ConfigError) -> [ConfigNode] {
+        guard let value = value(name) else { return [] }
+        guard let items = value.sequenceValue else { throw ConfigError(key: key(name), reason: "expected a list") }
+        return items.enumerated().map { index, item in ConfigNode(item, path: "\(key(name))[\(index)]") }
+    }
+
     /// The entries of a mapping whose keys are data (asset kinds, metric names), in file order.
     public func entries() throws(ConfigError) -> [(key: String, value: ConfigNode)] {
         guard let mapping = node.mappingValue else {

@@ -1,0 +1,158 @@
+import Synchronization
+import VigilDomain
+import VigilModbus
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Owns one bus — a serial line or a TCP endpoint — on its own OS thread, and polls the devices
+/// on it one request at a time.
+///
+/// libmodbus blocks for up to a timeout per request; on a dedicated thread that never stalls the
+/// agent's async tasks, and one owner per bus is what keeps requests from interleaving.
+final class BusPoller: Sendable {
+    struct Device: Sendable {
+        var index: Int
+        var unit: UInt8
+        var plan: ReadPlan
+        var timeout: Duration
+        var retries: Int
+        var interval: Duration
+        var backoffMax: Duration
+    }
+
+    typealias Delivery = @Sendable (_ device: Int, _ outcome: PollOutcome, _ at: Timestamp) -> Void
+
+    let transport: ModbusTransport
+    let devices: [Device]
+    private let stopping = Mutex(false)
+    private let finished = Mutex(false)
+
+    init(transport: ModbusTransport, devices: [Device]) {
+        self.transport = transport
+        self.devices = devices
+    }
+
+    func start(deliver: @escaping Delivery) {
+        OSThread.spawn { [self] in
+            run(deliver: deliver)
+            finished.withLock { $0 = true }
+        }
+    }
+
+    /// Asks the thread to stop after its current request and waits for it, at most `limit`.
+    func stop(within limit: Duration) async {
+        stopping.withLock { $0 = true }
+        let deadline = ContinuousClock.now + limit
+        while !finished.withLock({ $0 }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    private var isStopping: Bool { stopping.withLock { $0 } }
+
+    private func run(deliver: Delivery) {
+        let clock = ContinuousClock()
+        var schedule = PollSchedule(
+            intervals: devices.map { ($0.interval, $0.backoffMax) }, start: clock.now)
+        let connection: ModbusConnection
+        do {
+            connection = try ModbusConnection(transport)
+        } catch {
+            // Settings were validated at start; this is the library refusing (out of memory).
+            while !isStopping {
+                for device in devices {
+                    deliver(
+                        device.index,
+                        PollOutcome(registers: device.plan.ranges.map { _ in nil }, errors: [error], requests: 0),
+                        .now())
+                }
+                sleepInterruptibly(until: clock.now + .seconds(5), clock: clock)
+            }
+            return
+        }
+        defer { connection.close() }
+        while !isStopping {
+            guard let (slot, due) = schedule.next() else { return }
+            sleepInterruptibly(until: due, clock: clock)
+            if isStopping { return }
+            let device = devices[slot]
+            let outcome = poll(device, on: connection, retry: schedule.shouldRetry(slot))
+            let answered =
+                outcome.registers.contains { $0 != nil } || outcome.errors.contains { $0.unitAnswered }
+            schedule.record(slot, answered: answered, now: clock.now)
+            deliver(device.index, outcome, .now())
+        }
+    }
+
+    private func poll(_ device: Device, on connection: ModbusConnection, retry: Bool) -> PollOutcome {
+        var registers: [[UInt16]?] = []
+        var errors: [ModbusError] = []
+        var requests = 0
+        var linkDown = false
+        for range in device.plan.ranges {
+            guard !linkDown else {
+                registers.append(nil)
+                continue
+            }
+            var result: [UInt16]?
+            for _ in 0...(retry ? device.retries : 0) {
+                requests += 1
+                do {
+                    result = try connection.readRegisters(
+                        unit: device.unit, table: range.table, address: range.address, count: range.count,
+                        timeout: device.timeout)
+                    break
+                } catch {
+                    errors.append(error)
+                    // An exception is the unit's considered answer; asking again changes nothing.
+                    if error.unitAnswered { break }
+                    if error.kind == .connection {
+                        linkDown = true
+                        break
+                    }
+                }
+            }
+            registers.append(result)
+        }
+        return PollOutcome(registers: registers, errors: errors, requests: requests)
+    }
+
+    /// Sleeps in short slices so a stop request is honoured within 50 ms.
+    private func sleepInterruptibly(until deadline: ContinuousClock.Instant, clock: ContinuousClock) {
+        while !isStopping {
+            let left = clock.now.duration(to: deadline)
+            if left <= .zero { return }
+            let slice = min(left, .milliseconds(50))
+            let (seconds, attoseconds) = slice.components
+            var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+            nanosleep(&request, nil)
+        }
+    }
+}
+
+/// A plain POSIX thread, for blocking C libraries that must not occupy Swift's cooperative pool.
+enum OSThread {
+    private final class Body {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+
+    static func spawn(_ run: @escaping @Sendable () -> Void) {
+        let body = Unmanaged.passRetained(Body(run)).toOpaque()
+        var thread = pthread_t()
+        let result = pthread_create(
+            &thread, nil,
+            { raw in
+                let body = Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue()
+                body.run()
+                return nil
+            }, body)
+        if result == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<Body>.fromOpaque(body).release()
+        }
+    }
+}
