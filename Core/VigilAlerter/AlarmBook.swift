@@ -65,7 +65,7 @@ public struct AlarmBook: Sendable {
             }
         }
         for (key, alert) in active.sorted(by: { $0.key.code < $1.key.code })
-        where key.asset == evaluation.asset && worst[key.code] == nil {
+        where key.asset == evaluation.asset && worst[key.code] == nil && key.code.rawValue != "device_unreachable" {
             var cleared = alert
             cleared.state = .normal
             cleared.lastChange = now
@@ -75,6 +75,35 @@ public struct AlarmBook: Sendable {
             transitions.append(event)
         }
         return transitions
+    }
+
+    /// A device that stopped answering is one alarm on the asset it reads; it clears when the
+    /// device answers again. Without it a dead link would be silent: the evaluator skips
+    /// `comm_error` readings by design.
+    public mutating func apply(_ status: DeviceStatus, now: Timestamp) -> [Transition] {
+        let code = try! TopicLevel("device_unreachable")
+        let key = Key(asset: status.asset, code: code)
+        switch (status.state, active[key]) {
+        case (.unreachable, nil):
+            let alert = Alert(
+                site: status.site, asset: status.asset, code: code, tier: .warning, state: .activeUnacked,
+                firstRaised: now, lastChange: now, value: Double(status.consecutiveFailures), limit: 0, jar: nil,
+                message:
+                    "device \(status.device) (\(status.source)) stopped answering: \(status.lastError ?? "no reply")",
+                recommendation: "check the device's power, wiring, address and the bus settings")
+            active[key] = alert
+            return [transition(.raised, nil, alert, now)]
+        case (.ok, let alert?), (.degraded, let alert?):
+            var cleared = alert
+            cleared.state = .normal
+            cleared.lastChange = now
+            active[key] = nil
+            var event = transition(.cleared, alert.tier, cleared, now)
+            event.retained = nil
+            return [event]
+        default:
+            return []
+        }
     }
 
     private static func isWorse(_ finding: Finding, than other: Finding) -> Bool {

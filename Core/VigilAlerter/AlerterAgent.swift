@@ -18,7 +18,9 @@ public struct AlerterAgent: Agent {
 
     /// Its own retained alerts first (retained evaluations arrive right after): after a restart the alerter adopts what it had raised, so an
     /// alarm raised before the restart is still cleared when its condition goes away.
-    public func subscriptions(_ topics: Topics) -> [String] { [topics.allAlerts, topics.allEvaluations] }
+    public func subscriptions(_ topics: Topics) -> [String] {
+        [topics.allAlerts, topics.allEvaluations, topics.allDevices]
+    }
 
     public func run(_ context: AgentContext<Settings>) async throws {
         var book = AlarmBook(eventPrefix: "\(context.common.agentID)-\(Timestamp.now().millisecondsSinceEpoch)")
@@ -47,8 +49,17 @@ public struct AlerterAgent: Agent {
                 for transition in book.apply(evaluation, now: .now()) {
                     publish(transition, context)
                 }
+            case .device(let device):
+                guard let status = context.decode(DeviceStatus.self, from: message) else { continue }
+                guard status.device == device, status.site == context.common.site else {
+                    context.reject(message, reason: "device/site: payload does not match its topic")
+                    continue
+                }
+                for transition in book.apply(status, now: .now()) {
+                    publish(transition, context)
+                }
             default:
-                context.reject(message, reason: "topic is not an evaluation or alert topic of this site")
+                context.reject(message, reason: "topic is not an evaluation, alert or device topic of this site")
             }
         }
     }

@@ -107,3 +107,32 @@ import VigilDomain
         #expect(ids.allSatisfy { $0.hasPrefix("p-") })
     }
 }
+
+@Suite struct DeviceAlarmTests {
+    let now = Timestamp(millisecondsSinceEpoch: 0)
+
+    func status(_ state: DeviceStatus.State) -> DeviceStatus {
+        DeviceStatus(
+            site: try! TopicLevel("demo"), device: try! TopicLevel("bms-1"), asset: try! TopicLevel("ups1-str01"),
+            source: "modbus-tcp://127.0.0.1:502/unit/1", state: state, consecutiveFailures: 3,
+            lastError: "modbus read failed: Connection timed out", lastOK: nil, ts: now, counters: [:])
+    }
+
+    @Test func anUnreachableDeviceRaisesOneAlarmThatClearsWhenItAnswers() {
+        var book = AlarmBook(eventPrefix: "t")
+        #expect(book.apply(status(.degraded), now: now).isEmpty)
+        let raised = book.apply(status(.unreachable), now: now)
+        #expect(raised.map(\.event.transition) == [.raised])
+        #expect(raised.first?.retained?.code.rawValue == "device_unreachable")
+        #expect(raised.first?.retained?.message.contains("bms-1") == true)
+        #expect(book.apply(status(.unreachable), now: now).isEmpty)
+        // Evaluations of the asset (none arrive while it is dead, but any that do) leave it alone.
+        let evaluation = Evaluation(
+            site: try! TopicLevel("demo"), asset: try! TopicLevel("ups1-str01"), kind: .vrlaString, seq: 1, ts: now,
+            health: .init(score: 100, primaryConcern: nil, breakdown: []), findings: [])
+        #expect(book.apply(evaluation, now: now).isEmpty)
+        let cleared = book.apply(status(.ok), now: now)
+        #expect(cleared.map(\.event.transition) == [.cleared])
+        #expect(cleared.first?.retained == nil)
+    }
+}
