@@ -1,14 +1,18 @@
 public import VigilDomain
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// A small plant room that behaves like a real one: two UPS battery strings of 24 VRLA jars,
-/// one chiller and two pumps, with faults scripted on a timeline.
+/// A small plant room that behaves like a real one: two UPS battery strings of 24 VRLA jars, one
+/// chiller and two pumps in a tropical climate, with utility outages, ageing and failures.
 ///
-/// Time is an input (seconds since the simulation started), so tests can ask for minute 5
-/// without waiting five minutes, and a given seed always yields the same site.
+/// Time is an input (simulated seconds since the start), so tests can ask for minute 5 or year 3
+/// without waiting, and the collector can run it many times faster than real time: history is
+/// integrated in coarse steps (an hour at most), so a call costs about the same whether it advances
+/// a second or a day. The same seed, configuration and sequence of sample times always give the
+/// same readings.
+///
+/// Battery strings report `string_current_a` positive when the string discharges (an outage) and
+/// negative when it is charged (about −0.12 A on float, −12 A in recharge current limit);
+/// `string_voltage_v` is measured at the string terminals, `ambient_temperature_c` is the battery
+/// room sensor the charger compensates on.
 public struct SimulatedSite: Sendable {
     public struct Asset: Sendable, Equatable {
         public let id: TopicLevel
@@ -21,20 +25,40 @@ public struct SimulatedSite: Sendable {
         public let values: Reading.Values
     }
 
-    public static let jarsPerString = 24
-    /// Jar 7 of the first string is failing: its resistance and temperature climb and its
-    /// voltage sags, crossing the warning limits within about 20 s and critical within a minute.
+    enum Model {
+        case battery(BatteryStringModel)
+        case chiller(ChillerModel)
+        case pump(PumpModel)
+    }
+
+    public static let jarsPerString = BatteryStringModel.jars
+    /// In the demo configuration jar 7 of the first string is failing: its resistance and
+    /// temperature climb and its voltage sags, crossing the warning limits within about 20–30 s
+    /// and critical within a minute.
     public static let failingString = try! TopicLevel("ups1-str01")
     public static let failingJar = 7
-    /// Pump 2 has a loose mounting: vibration episodes of 30 s every 120 s, starting at 40 s,
-    /// so an alarm is raised and cleared again while someone watches.
+    /// In the demo configuration pump 2 has a loose mounting: vibration episodes of 30 s every
+    /// 120 s, starting at 40 s, so an alarm is raised and cleared again while someone watches.
     public static let vibratingPump = try! TopicLevel("pump-2")
 
     public let assets: [Asset]
-    private var random: SplitMix64
-    private let jarOffsets: [[Double]]
+    public let seed: UInt64
+    public let configuration: SiteConfiguration
+    /// Simulated seconds of the latest sample.
+    public private(set) var elapsed = 0.0
+    var models: [Model]
+    private var noise: [SplitMix64]
 
+    /// The demonstration site `make run` shows (`SiteConfiguration.demo`).
     public init(seed: UInt64 = 42) {
+        try! self.init(seed: seed, configuration: .demo)
+    }
+
+    /// A site set up by `configuration`; throws if a scheduled scenario names an unknown asset,
+    /// does not exist on its kind of asset, or has parameters out of range.
+    public init(seed: UInt64, configuration: SiteConfiguration) throws(SimulatorError) {
+        self.seed = seed
+        self.configuration = configuration
         assets = [
             Asset(id: try! TopicLevel("ups1-str01"), kind: .vrlaString),
             Asset(id: try! TopicLevel("ups1-str02"), kind: .vrlaString),
@@ -42,86 +66,54 @@ public struct SimulatedSite: Sendable {
             Asset(id: try! TopicLevel("pump-1"), kind: .pump),
             Asset(id: try! TopicLevel("pump-2"), kind: .pump),
         ]
-        var generator = SplitMix64(seed: seed)
-        var offsets: [[Double]] = []
-        for _ in 0..<2 {
-            var string: [Double] = []
-            for _ in 0..<Self.jarsPerString { string.append(Double.random(in: -0.15...0.15, using: &generator)) }
-            offsets.append(string)
+        var models: [Model] = []
+        var noise: [SplitMix64] = []
+        for (index, asset) in assets.enumerated() {
+            // Each asset draws from its own stream, so a fault on one never reshuffles another.
+            var random = SplitMix64(seed: seed ^ (UInt64(index + 1) &* 0xD1B5_4A32_D192_ED03))
+            switch asset.kind {
+            case .vrlaString:
+                let setup = configuration.strings[asset.id] ?? SiteConfiguration.BatteryString()
+                let drawn = AgingProfile.drawn(Double.random(in: 0..<1, using: &random))
+                models.append(
+                    .battery(BatteryStringModel(profile: setup.profile ?? drawn, setup: setup, random: &random)))
+            case .chiller:
+                models.append(.chiller(ChillerModel(random: &random)))
+            default:
+                models.append(.pump(PumpModel(random: &random)))
+            }
+            noise.append(SplitMix64(seed: random.next()))
         }
-        jarOffsets = offsets
-        random = generator
+        self.models = models
+        self.noise = noise
+        for scheduled in configuration.scenarios {
+            try start(scheduled.scenario, asset: scheduled.asset, at: scheduled.start)
+        }
     }
 
-    /// One sample of every asset at `elapsed` seconds into the simulation.
+    /// One sample of every asset at `elapsed` simulated seconds. Time only moves forward: an
+    /// earlier `elapsed` than the previous call samples the present again.
     public mutating func sample(elapsed: Double) -> [Sample] {
+        let now = max(self.elapsed, elapsed.isFinite ? elapsed : self.elapsed)
+        let outages = configuration.outages.outages(overlapping: self.elapsed, now + 1, seed: seed)
+        self.elapsed = now
+        let climate = configuration.climate
         var samples: [Sample] = []
         samples.reserveCapacity(assets.count)
-        for (index, asset) in assets.enumerated() {
+        for index in assets.indices {
             let values: Reading.Values
-            switch asset.kind {
-            case .vrlaString: values = battery(string: index, failing: asset.id == Self.failingString, elapsed: elapsed)
-            case .chiller: values = chiller(elapsed: elapsed)
-            default: values = pump(vibrating: asset.id == Self.vibratingPump, elapsed: elapsed)
+            switch models[index] {
+            case .battery(var string):
+                string.advance(to: now, climate: climate, outages: outages)
+                values = string.sample(climate: climate, noise: &noise[index])
+                models[index] = .battery(string)
+            case .chiller(let chiller):
+                values = chiller.sample(at: now, climate: climate, noise: &noise[index])
+            case .pump(let pump):
+                values = pump.sample(at: now, climate: climate, noise: &noise[index])
             }
-            samples.append(Sample(asset: asset.id, kind: asset.kind, values: values))
+            samples.append(Sample(asset: assets[index].id, kind: assets[index].kind, values: values))
         }
         return samples
-    }
-
-    /// How far jar 7's failure has progressed, 0…1, reaching 1 after 60 s.
-    static func failureProgress(elapsed: Double) -> Double { min(1, max(0, elapsed / 60)) }
-
-    static func vibrationEpisode(elapsed: Double) -> Bool {
-        elapsed >= 40 && (elapsed - 40).truncatingRemainder(dividingBy: 120) < 30
-    }
-
-    private mutating func battery(string: Int, failing: Bool, elapsed: Double) -> Reading.Values {
-        let ambient = 24.0 + 0.5 * sin(elapsed / 600) + random.noise(0.05)
-        var jars: [[String: Double]] = []
-        var stringVoltage = 0.0
-        for jar in 0..<Self.jarsPerString {
-            var voltage = 13.5 + jarOffsets[string][jar] * 0.2 + random.noise(0.01)
-            var temperature = ambient + 1.0 + random.noise(0.1)
-            var resistance = 3.9 + jarOffsets[string][jar] + random.noise(0.02)
-            if failing && jar + 1 == Self.failingJar {
-                let progress = Self.failureProgress(elapsed: elapsed)
-                resistance += 2.6 * progress
-                temperature += 8 * progress
-                voltage -= 0.75 * progress
-            }
-            stringVoltage += voltage
-            jars.append(["voltage_v": voltage, "temperature_c": temperature, "resistance_mohm": resistance])
-        }
-        return Reading.Values(
-            scalars: [
-                "string_voltage_v": stringVoltage, "string_current_a": 0.15 + random.noise(0.02),
-                "ambient_temperature_c": ambient,
-            ], jars: jars)
-    }
-
-    private mutating func chiller(elapsed: Double) -> Reading.Values {
-        let load = 0.8 + 0.1 * sin(elapsed / 900)
-        let supply = 6.8 + random.noise(0.05)
-        let returnTemperature = supply + 5.5 * load + random.noise(0.05)
-        let condenserIn = 29.5 + random.noise(0.05)
-        return Reading.Values(
-            scalars: [
-                "chw_supply_c": supply, "chw_return_c": returnTemperature, "cdw_in_c": condenserIn,
-                "cdw_out_c": condenserIn + 5.2 * load, "refrigerant_sat_c": 36.6 + random.noise(0.1),
-                "power_kw": 350 * load + random.noise(2), "flow_lps": 42 + random.noise(0.3),
-                "vibration_mm_s": 2.1 + random.noise(0.1),
-            ],
-            series: ["phase_current_a": (0..<3).map { _ in 500 * load + random.noise(3) }])
-    }
-
-    private mutating func pump(vibrating: Bool, elapsed: Double) -> Reading.Values {
-        let episode = vibrating && Self.vibrationEpisode(elapsed: elapsed)
-        return Reading.Values(scalars: [
-            "flow_lps": 40 + random.noise(0.3), "suction_pressure_kpa": 120 + random.noise(1),
-            "discharge_pressure_kpa": 310 + random.noise(2), "power_kw": 15 + random.noise(0.2),
-            "speed_rpm": 1480 + random.noise(3), "motor_temperature_c": 55 + random.noise(0.3),
-            "vibration_mm_s": (episode ? 5.8 : 2.0) + random.noise(0.1),
-        ])
     }
 }

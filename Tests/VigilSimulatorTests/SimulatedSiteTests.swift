@@ -54,3 +54,75 @@ import VigilSimulator
         #expect(vibration(170) > 5)
     }
 }
+
+@Suite struct SimulatedSiteBehaviourTests {
+    static let year = 31_557_600.0
+
+    /// Irregular sample times across a year, with faults and seeded outages: everything replays.
+    @Test func sameSeedConfigurationAndTimesGiveIdenticalOutput() throws {
+        var configuration = SiteConfiguration.demo
+        configuration.strings[try TopicLevel("ups1-str02")] = .init(profile: .failing, ageYears: 0.5)
+        configuration.scenarios.append(.init(.bearingWear(days: 200), asset: try TopicLevel("chiller-1"), start: 3600))
+        configuration.scenarios.append(
+            .init(.openConnection(jar: 3, milliohm: 40), asset: try TopicLevel("ups1-str02"), start: 0))
+        var first = try SimulatedSite(seed: 77, configuration: configuration)
+        var second = try SimulatedSite(seed: 77, configuration: configuration)
+        var other = try SimulatedSite(seed: 78, configuration: configuration)
+        var elapsed = 0.0
+        var differs = false
+        var step = 1.0
+        while elapsed < Self.year {
+            let a = first.sample(elapsed: elapsed)
+            #expect(a == second.sample(elapsed: elapsed))
+            if a != other.sample(elapsed: elapsed) { differs = true }
+            elapsed += step
+            step = step < 40_000 ? step * 1.7 : 7 * 3600 + 123
+        }
+        for asset in first.assets { #expect(first.groundTruth(asset.id) == second.groundTruth(asset.id)) }
+        #expect(differs)
+    }
+
+    @Test func aWholeYearAtHourlyStepsRuns() {
+        var site = SimulatedSite(seed: 1)
+        var count = 0
+        for hour in stride(from: 0.0, through: 8760 * 3600, by: 3600) { count += site.sample(elapsed: hour).count }
+        #expect(count == 8761 * 5)
+        #expect(site.elapsed == 8760 * 3600)
+    }
+
+    @Test func theDemoIsTheDefaultAndItsTruthIsKnown() throws {
+        var site = SimulatedSite()
+        #expect(site.configuration == .demo)
+        _ = site.sample(elapsed: 60)
+        #expect(site.groundTruth(SimulatedSite.failingString)?.scenarios == ["demo_jar_failure"])
+        #expect(site.groundTruth(SimulatedSite.vibratingPump)?.scenarios == ["vibration_episodes"])
+        #expect(site.groundTruth(try TopicLevel("chiller-1"))?.scenarios == [])
+        let soh = try #require(site.groundTruth(try TopicLevel("ups1-str02"))?.stateOfHealth)
+        #expect(soh > 0.999)
+        #expect(site.groundTruth(try TopicLevel("nope")) == nil)
+    }
+
+    @Test func scenariosAreCheckedAgainstTheirAsset() throws {
+        var site = SimulatedSite()
+        #expect(throws: SimulatorError.self) {
+            try site.start(.bearingWear(days: 10), asset: try TopicLevel("ups1-str01"), at: 0)
+        }
+        #expect(throws: SimulatorError.self) {
+            try site.start(.condenserFouling(days: 10), asset: try TopicLevel("pump-1"), at: 0)
+        }
+        #expect(throws: SimulatorError.self) {
+            try site.start(.thermalRunaway(jar: 25, hours: 10), asset: try TopicLevel("ups1-str01"), at: 0)
+        }
+        #expect(throws: SimulatorError.self) {
+            try site.start(.imbalance(days: -1), asset: try TopicLevel("pump-1"), at: 0)
+        }
+        #expect(throws: SimulatorError.self) {
+            try site.start(.imbalance(days: 1), asset: try TopicLevel("pump-9"), at: 0)
+        }
+        try site.start(.imbalance(days: 1), asset: try TopicLevel("pump-1"), at: 100)
+        _ = site.sample(elapsed: 50)
+        #expect(site.groundTruth(try TopicLevel("pump-1"))?.scenarios == [])
+        _ = site.sample(elapsed: 100)
+        #expect(site.groundTruth(try TopicLevel("pump-1"))?.scenarios == ["imbalance"])
+    }
+}
