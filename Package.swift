@@ -112,6 +112,11 @@ let package = Package(
             name: "vigil-recorder", dependencies: ["VigilRecorder", "VigilRuntime"], path: "Agents/recorder",
             swiftSettings: strict),
 
+        // Benchmarks (`make bench`): measure, never assert.
+        .executableTarget(
+            name: "vigil-bench", dependencies: ["VigilDomain", "VigilModbus", "VigilMQTT"],
+            path: "Benchmarks/vigil-bench", swiftSettings: strict),
+
         // Tests.
         .target(
             name: "VigilTestSupport", path: "Tests/VigilTestSupport", exclude: ["modbus_peer.py"],
@@ -136,6 +141,11 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VigilCollectorTests", dependencies: ["VigilCollector", "VigilRuntime", "VigilYAML"],
+            swiftSettings: strict),
+        .testTarget(name: "ModbusPeerTests", dependencies: ["VigilTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ModbusIntegrationTests",
+            dependencies: ["VigilModbus", "VigilDomain", "VigilMQTT", "VigilTestSupport"],
             swiftSettings: strict),
         .testTarget(name: "VigilConsoleTests", dependencies: ["VigilConsole", "VigilDomain"], swiftSettings: strict),
         .testTarget(

@@ -1,97 +1,138 @@
+import Synchronization
 import VigilDomain
 import VigilMQTT
 import VigilRuntime
 
 extension CollectorAgent {
-    /// Polls every configured device (one thread per bus) and publishes its readings and status.
-    func runModbus(_ context: AgentContext<Settings>, _ sequences: inout SequenceAllocator) async throws {
+    /// Polls every configured device, one thread per bus, and publishes readings and device status.
+    ///
+    /// Each bus thread decodes, encodes and publishes its own readings: no hop through the async
+    /// pool per reading, and two buses use two cores.
+    func runModbus(_ context: AgentContext<Settings>, sequences: sending SequenceAllocator) async throws {
         let devices = context.settings.devices
-        let decoders = devices.map { RegisterDecoder(map: $0.map) }
         var buses: [String: [BusPoller.Device]] = [:]
-        var transports: [String: ModbusDevice] = [:]
+        var lines: [String: ModbusDevice] = [:]
+        let publisher = ModbusPublisher(devices: devices, context: context, sequences: sequences)
         for (index, device) in devices.enumerated() {
             // An RTU line's settings come from its first device; all devices on it must agree.
-            if let first = transports[device.transport.busKey], first.transport != device.transport {
+            if let first = lines[device.transport.busKey], first.transport != device.transport {
                 throw ConfigError(
                     key: "devices", reason: "\(device.name) and \(first.name) share a line with different settings")
             }
-            transports[device.transport.busKey] = transports[device.transport.busKey] ?? device
+            lines[device.transport.busKey] = lines[device.transport.busKey] ?? device
             buses[device.transport.busKey, default: []].append(
                 BusPoller.Device(
-                    index: index, unit: device.unit, plan: decoders[index].plan, timeout: device.timeout,
+                    index: index, unit: device.unit, plan: publisher.decoders[index].plan, timeout: device.timeout,
                     retries: device.retries, interval: device.interval, backoffMax: device.backoffMax))
         }
-        let pollers = buses.keys.sorted().map { BusPoller(transport: transports[$0]!.transport, devices: buses[$0]!) }
-        let (outcomes, sink) = AsyncStream.makeStream(of: (Int, PollOutcome, Timestamp).self)
+        let pollers = buses.keys.sorted().map { BusPoller(transport: lines[$0]!.transport, devices: buses[$0]!) }
         for poller in pollers {
-            poller.start { index, outcome, at in sink.yield((index, outcome, at)) }
+            poller.start { index, outcome, at in publisher.handle(index, outcome, at: at) }
         }
         context.log.notice("polling \(devices.count) Modbus devices on \(pollers.count) buses")
+        while !context.isStopping && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for poller in pollers { await poller.stop(within: .milliseconds(600)) }
+        publisher.sequences.withLock { $0.close() }
+    }
+}
 
-        var health = devices.map { DeviceHealth(unreachableAfter: $0.unreachableAfter) }
-        var lastValues = [Reading.Values?](repeating: nil, count: devices.count)
-        var lastStatus = [Timestamp?](repeating: nil, count: devices.count)
-        for await (index, outcome, at) in outcomes {
-            if context.isStopping { break }
-            let device = devices[index]
-            let decoded = decoders[index].decode(outcome.registers)
-            if !decoded.invalid.isEmpty {
-                context.counters.increment("invalid_values", by: decoded.invalid.count)
-            }
+/// Turns poll outcomes into readings and device status. Called on the bus threads; each device
+/// belongs to one bus, so its state is only ever touched by one thread at a time.
+final class ModbusPublisher: Sendable {
+    struct DeviceState: Sendable {
+        var health: DeviceHealth
+        var lastValues: Reading.Values?
+        var lastStatus: Timestamp?
+    }
+
+    let devices: [ModbusDevice]
+    let decoders: [RegisterDecoder]
+    let context: AgentContext<CollectorAgent.Settings>
+    /// Shared by the bus threads; SQLite writes only once per thousand readings of an asset.
+    let sequences: Mutex<SequenceAllocator>
+    private let states: [Slot]
+
+    final class Slot: Sendable {
+        let state: Mutex<DeviceState>
+        init(_ state: DeviceState) { self.state = Mutex(state) }
+    }
+
+    init(devices: [ModbusDevice], context: AgentContext<CollectorAgent.Settings>, sequences: sending SequenceAllocator)
+    {
+        self.devices = devices
+        decoders = devices.map { RegisterDecoder(map: $0.map) }
+        self.context = context
+        self.sequences = Mutex(sequences)
+        states = devices.map { Slot(DeviceState(health: DeviceHealth(unreachableAfter: $0.unreachableAfter))) }
+    }
+
+    func handle(_ index: Int, _ outcome: PollOutcome, at: Timestamp) {
+        let device = devices[index]
+        let decoded = decoders[index].decode(outcome.registers)
+        if !decoded.invalid.isEmpty {
+            context.counters.increment("invalid_values", by: decoded.invalid.count)
+        }
+        let (quality, values, status, change) = states[index].state.withLock {
+            state -> (Reading.Quality, Reading.Values, DeviceStatus?, Bool) in
             let quality: Reading.Quality
             var values = decoded.values
             if outcome.registers.allSatisfy({ $0 != nil }) {
                 quality = .good
-                lastValues[index] = values
+                state.lastValues = values
             } else if outcome.registers.contains(where: { $0 != nil }) {
                 // Fill what could not be read with what was last read, and say so.
                 quality = .stale
-                values = Self.merge(values, over: lastValues[index])
+                values = Self.merge(values, over: state.lastValues)
             } else {
                 quality = .commError
                 values = Reading.Values()
             }
-            let reading = Reading(
-                site: context.common.site, asset: device.asset, kind: device.kind,
-                seq: try sequences.allocate(device.asset.rawValue), ts: at, source: device.source, quality: quality,
-                values: values)
-            context.enqueue(
-                MQTTMessage(
-                    topic: context.topics.telemetry(device.asset), payload: PayloadCodec.encode(reading),
-                    qos: .atLeastOnce))
-            context.counters.increment("readings")
-            if quality != .good { context.counters.increment("readings_\(quality.rawValue)") }
-
-            let changed = health[index].record(outcome, at: at)
-            let due = lastStatus[index].map { at.millisecondsSinceEpoch - $0.millisecondsSinceEpoch >= 30_000 } ?? true
+            let changed = state.health.record(outcome, at: at)
+            let due = state.lastStatus.map { at.millisecondsSinceEpoch - $0.millisecondsSinceEpoch >= 30_000 } ?? true
+            var status: DeviceStatus?
             if changed || due {
-                if changed {
-                    let state = health[index].state
-                    let detail = health[index].lastError.map { ": \($0)" } ?? ""
-                    if state == .ok {
-                        context.log.notice("device \(device.name) is ok")
-                    } else {
-                        context.log.warning("device \(device.name) is \(state.rawValue)\(detail)")
-                    }
-                }
-                lastStatus[index] = at
-                publishStatus(of: device, health[index], at: at, context)
+                state.lastStatus = at
+                status = DeviceStatus(
+                    site: context.common.site, device: device.name, asset: device.asset, source: device.source,
+                    state: state.health.state, consecutiveFailures: state.health.consecutiveFailures,
+                    lastError: state.health.lastError, lastOK: state.health.lastOK, ts: at,
+                    counters: state.health.counters)
             }
+            return (quality, values, status, changed)
         }
-        for poller in pollers { await poller.stop(within: .milliseconds(600)) }
-    }
-
-    private func publishStatus(
-        of device: ModbusDevice, _ health: DeviceHealth, at: Timestamp, _ context: AgentContext<Settings>
-    ) {
-        let status = DeviceStatus(
-            site: context.common.site, device: device.name, asset: device.asset, source: device.source,
-            state: health.state, consecutiveFailures: health.consecutiveFailures, lastError: health.lastError,
-            lastOK: health.lastOK, ts: at, counters: health.counters)
+        let seq: UInt64
+        do {
+            seq = try sequences.withLock { try $0.allocate(device.asset.rawValue) }
+        } catch {
+            // Without a sequence number that can never repeat, a reading must not be published.
+            context.counters.increment("sequence_failed")
+            context.log.error("cannot reserve a sequence number for \(device.asset): \(error)")
+            return
+        }
+        let reading = Reading(
+            site: context.common.site, asset: device.asset, kind: device.kind, seq: seq, ts: at, source: device.source,
+            quality: quality, values: values)
         context.enqueue(
             MQTTMessage(
-                topic: context.topics.device(device.name), payload: PayloadCodec.encode(status), qos: .atLeastOnce,
-                retain: true))
+                topic: context.topics.telemetry(device.asset), payload: reading.encodedJSON(), qos: .atLeastOnce))
+        context.counters.increment("readings")
+        if quality != .good { context.counters.increment("readings_\(quality.rawValue)") }
+        if let status {
+            if change {
+                let detail = status.lastError.map { ": \($0)" } ?? ""
+                if status.state == .ok {
+                    context.log.notice("device \(device.name) is ok")
+                } else {
+                    context.log.warning("device \(device.name) is \(status.state.rawValue)\(detail)")
+                }
+            }
+            context.enqueue(
+                MQTTMessage(
+                    topic: context.topics.device(device.name), payload: PayloadCodec.encode(status), qos: .atLeastOnce,
+                    retain: true))
+        }
     }
 
     static func merge(_ fresh: Reading.Values, over previous: Reading.Values?) -> Reading.Values {

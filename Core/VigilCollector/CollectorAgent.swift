@@ -58,11 +58,14 @@ public struct CollectorAgent: Agent {
     public func subscriptions(_ topics: Topics) -> [String] { [] }
 
     public func run(_ context: AgentContext<Settings>) async throws {
-        var sequences = try SequenceAllocator(path: context.common.stateDirectory + "/collector.db")
-        defer { sequences.close() }
+        let sequencesPath = context.common.stateDirectory + "/collector.db"
         switch context.settings.source {
-        case .simulator: try await runSimulator(context, &sequences)
-        case .modbus: try await runModbus(context, &sequences)
+        case .simulator:
+            var sequences = try SequenceAllocator(path: sequencesPath)
+            defer { sequences.close() }
+            try await runSimulator(context, &sequences)
+        case .modbus:
+            try await runModbus(context, sequences: try SequenceAllocator(path: sequencesPath))
         }
     }
 }

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import Testing
 import VigilDomain
 
@@ -100,5 +101,30 @@ extension String {
             rest = rest[range.upperBound...]
         }
         return result + rest
+    }
+}
+
+@Suite struct ReadingFastJSONTests {
+    @Test func writesWhatTheStandardEncoderWrites() throws {
+        var jars: [[String: Double]] = []
+        for index in 0..<24 {
+            jars.append(["voltage_v": 13.5 + Double(index) / 1000, "temperature_c": -2.25, "resistance_mohm": 3.95e-7])
+        }
+        let reading = Reading(
+            site: try TopicLevel("bkk-dc1"), asset: try TopicLevel("ups1-str01"), kind: .vrlaString, seq: 81234,
+            ts: Timestamp(millisecondsSinceEpoch: 1_795_924_800_125),
+            source: "modbus-rtu:///dev/ttyUSB0 \"quoted\"\\\n",
+            quality: .commError,
+            values: .init(
+                scalars: ["string_voltage_v": 324.6, "big": 1e300, "whole": 42, "negative": -0.5],
+                series: ["phase_current_a": [402, 398.5, 405.125]], jars: jars))
+        let fast = reading.encodedJSON()
+        let standard = Array(try JSONEncoder().encode(reading))
+        #expect(try PayloadCodec.decode(Reading.self, from: fast) == reading)
+        #expect(try PayloadCodec.decode(Reading.self, from: standard) == reading)
+        // Same keys in the same order: only number spelling may differ (324.6 either way, 42 vs 42).
+        #expect(
+            String(decoding: fast, as: UTF8.self).hasPrefix(
+                #"{"asset":"ups1-str01","kind":"vrla_string","quality":"comm_error","seq":81234,"#))
     }
 }

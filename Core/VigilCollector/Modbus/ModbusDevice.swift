@@ -53,7 +53,7 @@ public struct ModbusDevice: Sendable, Equatable {
             throw ConfigError(key: node.key("kind"), reason: error.reason)
         }
         unit = UInt8(try node.int("unit", default: 1, in: 0...247))
-        interval = .milliseconds(try node.int("interval_ms", default: 1000, in: 10...86_400_000))
+        interval = .milliseconds(try node.int("interval_ms", default: 1000, in: 1...86_400_000))
         timeout = .milliseconds(try node.int("timeout_ms", default: 500, in: 10...60_000))
         retries = try node.int("retries", default: 1, in: 0...10)
         backoffMax = .seconds(try node.int("backoff_max_s", default: 60, in: 1...86_400))

@@ -1,0 +1,175 @@
+import Foundation
+import VigilDomain
+import VigilMQTT
+import VigilModbus
+
+// `make bench`: measures Vigil against references taken in the same run on the same machine,
+// and reports ratios, because absolute figures on a shared 2-core machine mean little.
+
+/// The battery-monitor map's register image: 24 jars at 13.5 V, 27.0 °C, 3.95 mΩ.
+func batteryImage() -> [UInt16] {
+    var registers = [UInt16](repeating: 0, count: 118)
+    registers[0] = 32400
+    registers[1] = 12
+    registers[2] = 264
+    for jar in 0..<24 {
+        registers[10 + jar] = 13500
+        registers[40 + jar] = 270
+        registers[70 + 2 * jar] = 0
+        registers[71 + 2 * jar] = 3950
+    }
+    return registers
+}
+
+func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    }
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    close(fd)
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+func rawModbusRate(port: Int, seconds: Double) throws -> Double {
+    let connection = try ModbusConnection(.tcp(host: "127.0.0.1", port: port))
+    let start = Date()
+    var count = 0
+    while Date().timeIntervalSince(start) < seconds {
+        _ = try connection.readRegisters(unit: 1, table: .input, address: 0, count: 118, timeout: .seconds(1))
+        count += 1
+    }
+    connection.close()
+    return Double(count) / Date().timeIntervalSince(start)
+}
+
+func start(_ path: String, _ arguments: [String], log: String, environment: [String: String] = [:]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
+    process.standardError = FileHandle(forWritingAtPath: log)
+    process.standardOutput = FileHandle(forWritingAtPath: log)
+    try process.run()
+    return process
+}
+
+func stop(_ process: Process) {
+    guard process.isRunning else { return }
+    kill(process.processIdentifier, SIGTERM)
+    let deadline = Date().addingTimeInterval(3)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+}
+
+/// Readings per second that reach the broker from the real collector binary polling `devices`
+/// battery monitors as fast as it can.
+func collectorRate(binDirectory: String, work: String, modbusPorts: [Int], devicesPerPort: Int, seconds: Double)
+    async throws -> Double
+{
+    let brokerPort = freePort()
+    try
+        "listener \(brokerPort) 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\nmax_inflight_messages 0\n\(getuid() == 0 ? "user root\n" : "")"
+        .write(toFile: "\(work)/mosquitto.conf", atomically: true, encoding: .utf8)
+    let broker = try start("/usr/sbin/mosquitto", ["-c", "\(work)/mosquitto.conf"], log: "\(work)/broker.log")
+    defer { stop(broker) }
+    usleep(300_000)
+
+    var devices = ""
+    var index = 0
+    for port in modbusPorts {
+        for _ in 0..<devicesPerPort {
+            index += 1
+            // One line per device: the configuration parser takes flow mappings on one line only.
+            devices +=
+                "    - {name: bms-\(index), map: battery-monitor.yaml, asset: str-\(index), kind: vrla_string, "
+                + "unit: 1, tcp: {host: 127.0.0.1, port: \(port)}, interval_ms: 1, timeout_ms: 1000}\n"
+        }
+    }
+    let maps = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("config/maps").path
+    try """
+    site: bench
+    collector:
+      source: modbus
+      maps_dir: \(maps)
+      devices:
+    \(devices)
+    """.write(toFile: "\(work)/collector.yaml", atomically: true, encoding: .utf8)
+
+    var configuration = MQTTConfiguration(clientID: "bench-counter")
+    configuration.port = brokerPort
+    let counter = try MQTTClient(configuration: configuration)
+    try await counter.connect()
+    try await counter.subscribe("vigil/bench/telemetry/+", qos: .atMostOnce)
+    let received = Counter()
+    let drain = Task {
+        for await _ in counter.messages { received.add() }
+    }
+    let collector = try start(
+        "\(binDirectory)/vigil-collector", ["--config", "\(work)/collector.yaml"], log: "\(work)/collector.log",
+        environment: ["VIGIL_BROKER_PORT": String(brokerPort), "VIGIL_STATE_DIR": "\(work)/collector"])
+    defer { stop(collector) }
+    try await Task.sleep(for: .seconds(2))
+    let before = received.value
+    let started = Date()
+    try await Task.sleep(for: .seconds(seconds))
+    let rate = Double(received.value - before) / Date().timeIntervalSince(started)
+    drain.cancel()
+    await counter.disconnect()
+    return rate
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
+let binDirectory = ProcessInfo.processInfo.environment["VIGIL_BIN_DIR"] ?? ".build/release"
+let work = NSTemporaryDirectory() + "vigil-bench-\(getpid())"
+try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+
+let servers = try (0..<2).map { _ in try ModbusTCPServer(input: batteryImage()) }
+for server in servers { server.start() }
+let raw = try rawModbusRate(port: servers[0].port, seconds: 3)
+let collector = try await collectorRate(
+    binDirectory: binDirectory, work: work, modbusPorts: servers.map(\.port), devicesPerPort: 4, seconds: 5)
+
+func format(_ value: Double) -> String { String(format: "%.0f", value) }
+print("benchmark                                   value        ratio")
+print("raw libmodbus 118-register reads/s (ref)    \(format(raw))")
+print(
+    "collector battery readings/s to the broker  \(format(collector))   \(String(format: "%.2f", collector / raw))× raw reads"
+)
+let results: [String: Any] = [
+    "raw_modbus_reads_per_s": raw, "collector_readings_per_s": collector, "ratio_to_raw": collector / raw,
+]
+let json = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys, .prettyPrinted])
+try FileManager.default.createDirectory(atPath: "Benchmarks", withIntermediateDirectories: true)
+try json.write(to: URL(fileURLWithPath: "Benchmarks/results.json"))
+for server in servers { server.stop() }
+
+// Micro: encoding one battery reading.
+do {
+    var jars: [[String: Double]] = []
+    for _ in 0..<24 { jars.append(["voltage_v": 13.5, "temperature_c": 27.0, "resistance_mohm": 3.95]) }
+    let reading = Reading(
+        site: try TopicLevel("bench"), asset: try TopicLevel("str-1"), kind: .vrlaString, seq: 1, ts: .now(),
+        source: "modbus-tcp://127.0.0.1:502/unit/1",
+        values: .init(
+            scalars: ["string_voltage_v": 324.0, "string_current_a": 0.12, "ambient_temperature_c": 26.4], jars: jars))
+    let start = Date()
+    var bytes = 0
+    for _ in 0..<5000 { bytes += PayloadCodec.encode(reading).count }
+    let elapsed = Date().timeIntervalSince(start)
+    print("encode battery reading: \(String(format: "%.1f", elapsed / 5000 * 1e6)) µs each, \(bytes / 5000) bytes")
+}
