@@ -59,8 +59,13 @@ let package = Package(
         .target(
             name: "VigilSimulator", dependencies: ["VigilDomain"], path: "Core/VigilSimulator", swiftSettings: strict),
         .target(
+            name: "VigilReplay", dependencies: ["VigilDomain"], path: "Core/VigilReplay", swiftSettings: strict),
+        .target(
             name: "VigilCollector",
-            dependencies: ["VigilDomain", "VigilRuntime", "VigilSimulator", "VigilStore", "VigilModbus", "VigilYAML"],
+            dependencies: [
+                "VigilDomain", "VigilRuntime", "VigilSimulator", "VigilStore", "VigilModbus", "VigilYAML",
+                "VigilReplay",
+            ],
             path: "Core/VigilCollector",
             swiftSettings: strict
         ),
@@ -130,6 +135,8 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilSimulatorTests", dependencies: ["VigilSimulator", "VigilDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "VigilReplayTests", dependencies: ["VigilReplay", "VigilDomain"], swiftSettings: strict),
         .testTarget(
             name: "VigilEvaluatorTests",
             dependencies: ["VigilEvaluator", "VigilDomain", "VigilRuntime", "VigilSimulator", "VigilYAML"],

@@ -142,7 +142,7 @@ let servers = try (0..<2).map { _ in try ModbusTCPServer(input: batteryImage()) 
 for server in servers { server.start() }
 let raw = try rawModbusRate(port: servers[0].port, seconds: 3)
 let collector = try await collectorRate(
-    binDirectory: binDirectory, work: work, modbusPorts: servers.map(\.port), devicesPerPort: 4, seconds: 5)
+    binDirectory: binDirectory, work: work, modbusPorts: servers.map(\.port), devicesPerPort: 16, seconds: 5)
 
 func format(_ value: Double) -> String { String(format: "%.0f", value) }
 print("benchmark                                   value        ratio")

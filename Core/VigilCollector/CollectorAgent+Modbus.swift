@@ -30,8 +30,9 @@ extension CollectorAgent {
             poller.start { index, outcome, at in publisher.handle(index, outcome, at: at) }
         }
         context.log.notice("polling \(devices.count) Modbus devices on \(pollers.count) buses")
-        while !context.isStopping && !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(50))
+        // The inbox ends when the runtime stops the agent; until then, fault injection is refused.
+        for await message in context.messages {
+            context.reject(message, reason: "command/simulator: the collector reads Modbus devices, not the simulator")
         }
         for poller in pollers { await poller.stop(within: .milliseconds(600)) }
         publisher.sequences.withLock { $0.close() }
@@ -43,7 +44,8 @@ extension CollectorAgent {
 final class ModbusPublisher: Sendable {
     struct DeviceState: Sendable {
         var health: DeviceHealth
-        var lastValues: Reading.Values?
+        /// The last complete poll, decoded only when a later partial poll needs it.
+        var lastRegisters: [[UInt16]?]?
         var lastStatus: Timestamp?
     }
 
@@ -70,21 +72,20 @@ final class ModbusPublisher: Sendable {
 
     func handle(_ index: Int, _ outcome: PollOutcome, at: Timestamp) {
         let device = devices[index]
-        let decoded = decoders[index].decode(outcome.registers)
-        if !decoded.invalid.isEmpty {
-            context.counters.increment("invalid_values", by: decoded.invalid.count)
-        }
+        let complete = outcome.registers.allSatisfy { $0 != nil }
         let (quality, values, status, change) = states[index].state.withLock {
-            state -> (Reading.Quality, Reading.Values, DeviceStatus?, Bool) in
-            let quality: Reading.Quality
-            var values = decoded.values
-            if outcome.registers.allSatisfy({ $0 != nil }) {
-                quality = .good
-                state.lastValues = values
+            state -> (Reading.Quality, Reading.Values?, DeviceStatus?, Bool) in
+            var quality = Reading.Quality.good
+            var values: Reading.Values?
+            if complete {
+                // The common case skips building values: `payload` below writes the registers
+                // straight to JSON. Last-known values are kept lazily, from the registers.
+                state.lastRegisters = outcome.registers
             } else if outcome.registers.contains(where: { $0 != nil }) {
                 // Fill what could not be read with what was last read, and say so.
                 quality = .stale
-                values = Self.merge(values, over: state.lastValues)
+                let fresh = decode(index, outcome.registers)
+                values = Self.merge(fresh, over: state.lastRegisters.map { decode(index, $0) })
             } else {
                 quality = .commError
                 values = Reading.Values()
@@ -111,12 +112,20 @@ final class ModbusPublisher: Sendable {
             context.log.error("cannot reserve a sequence number for \(device.asset): \(error)")
             return
         }
-        let reading = Reading(
-            site: context.common.site, asset: device.asset, kind: device.kind, seq: seq, ts: at, source: device.source,
-            quality: quality, values: values)
+        var payload: [UInt8]?
+        if complete {
+            payload = decoders[index].encodedReading(
+                site: context.common.site, asset: device.asset, kind: device.kind, seq: seq, ts: at,
+                source: device.source, registers: outcome.registers.map { $0! })
+        }
+        if payload == nil {
+            let reading = Reading(
+                site: context.common.site, asset: device.asset, kind: device.kind, seq: seq, ts: at,
+                source: device.source, quality: quality, values: values ?? decode(index, outcome.registers))
+            payload = reading.encodedJSON()
+        }
         context.enqueue(
-            MQTTMessage(
-                topic: context.topics.telemetry(device.asset), payload: reading.encodedJSON(), qos: .atLeastOnce))
+            MQTTMessage(topic: context.topics.telemetry(device.asset), payload: payload!, qos: .atLeastOnce))
         context.counters.increment("readings")
         if quality != .good { context.counters.increment("readings_\(quality.rawValue)") }
         if let status {
@@ -133,6 +142,15 @@ final class ModbusPublisher: Sendable {
                     topic: context.topics.device(device.name), payload: PayloadCodec.encode(status), qos: .atLeastOnce,
                     retain: true))
         }
+    }
+
+    /// Values of a poll, leaving out what was not read or is not a number (counted).
+    private func decode(_ index: Int, _ registers: [[UInt16]?]) -> Reading.Values {
+        let decoded = decoders[index].decode(registers)
+        if !decoded.invalid.isEmpty {
+            context.counters.increment("invalid_values", by: decoded.invalid.count)
+        }
+        return decoded.values
     }
 
     static func merge(_ fresh: Reading.Values, over previous: Reading.Values?) -> Reading.Values {

@@ -3,21 +3,21 @@
 /// Foundation's JSONEncoder spends about 70 µs on one 24-jar battery reading; at thousands of
 /// readings a second that alone fills a core. Writing the bytes directly costs a few microseconds.
 /// Output is equivalent JSON (keys sorted like `.sortedKeys`); tests decode both and compare.
-struct JSONWriter {
-    var bytes: [UInt8] = []
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
-    mutating func raw(_ text: StaticString) {
+    public mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         string(name)
         bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func string(_ text: String) {
+    public mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         // Identifiers and metric names never need escaping: copy them in one go.
         let utf8 = text.utf8
@@ -45,7 +45,7 @@ struct JSONWriter {
     }
 
     /// Shortest round-trip form; callers guarantee finiteness (payloads never carry NaN).
-    mutating func number(_ value: Double) {
+    public mutating func number(_ value: Double) {
         if value == value.rounded(.towardZero), abs(value) < 1e15 {
             integer(Int64(value))
         } else {
@@ -53,9 +53,9 @@ struct JSONWriter {
         }
     }
 
-    mutating func integer<T: BinaryInteger>(_ value: T) {
+    public mutating func integer<T: BinaryInteger>(_ value: T) {
         bytes.append(contentsOf: String(value).utf8)
     }
 
-    mutating func comma() { bytes.append(UInt8(ascii: ",")) }
+    public mutating func comma() { bytes.append(UInt8(ascii: ",")) }
 }

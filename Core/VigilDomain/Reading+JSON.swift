@@ -1,7 +1,51 @@
 extension Reading {
     /// The reading as JSON, written directly: the collector's hot path (see `JSONWriter`).
     public func encodedJSON() -> [UInt8] {
-        var writer = JSONWriter(capacity: 256 + values.jars.count * 80)
+        Self.encodedJSON(
+            site: site, asset: asset, kind: kind, seq: seq, ts: ts, source: source, quality: quality,
+            capacity: 256 + values.jars.count * 80
+        ) { writer in
+            var names = Array(values.scalars.keys) + Array(values.series.keys)
+            if !values.jars.isEmpty { names.append("jars") }
+            names.sort()
+            for (position, name) in names.enumerated() {
+                if position > 0 { writer.comma() }
+                writer.key(name)
+                if let scalar = values.scalars[name] {
+                    writer.number(scalar)
+                } else if let series = values.series[name] {
+                    writer.raw("[")
+                    for (index, value) in series.enumerated() {
+                        if index > 0 { writer.comma() }
+                        writer.number(value)
+                    }
+                    writer.raw("]")
+                } else {
+                    writer.raw("[")
+                    for (index, jar) in values.jars.enumerated() {
+                        if index > 0 { writer.comma() }
+                        writer.raw("{")
+                        for (position, metric) in jar.keys.sorted().enumerated() {
+                            if position > 0 { writer.comma() }
+                            writer.key(metric)
+                            writer.number(jar[metric]!)
+                        }
+                        writer.raw("}")
+                    }
+                    writer.raw("]")
+                }
+            }
+        }
+    }
+
+    /// The envelope of a reading around values written by the caller: the collector writes
+    /// decoded registers straight into it, without building dictionaries first.
+    /// - Parameter values: writes the *members* of the `values` object (no braces), keys sorted.
+    public static func encodedJSON(
+        site: TopicLevel, asset: TopicLevel, kind: AssetKind, seq: UInt64, ts: Timestamp, source: String,
+        quality: Quality, capacity: Int, values: (inout JSONWriter) -> Void
+    ) -> [UInt8] {
+        var writer = JSONWriter(capacity: capacity)
         writer.raw("{")
         writer.key("asset")
         writer.string(asset.rawValue)
@@ -25,40 +69,11 @@ extension Reading {
         writer.string(ts.rfc3339)
         writer.comma()
         writer.key("v")
-        writer.integer(Self.schemaVersion)
+        writer.integer(schemaVersion)
         writer.comma()
         writer.key("values")
         writer.raw("{")
-        var names = Array(values.scalars.keys) + Array(values.series.keys)
-        if !values.jars.isEmpty { names.append("jars") }
-        names.sort()
-        for (position, name) in names.enumerated() {
-            if position > 0 { writer.comma() }
-            writer.key(name)
-            if let scalar = values.scalars[name] {
-                writer.number(scalar)
-            } else if let series = values.series[name] {
-                writer.raw("[")
-                for (index, value) in series.enumerated() {
-                    if index > 0 { writer.comma() }
-                    writer.number(value)
-                }
-                writer.raw("]")
-            } else {
-                writer.raw("[")
-                for (index, jar) in values.jars.enumerated() {
-                    if index > 0 { writer.comma() }
-                    writer.raw("{")
-                    for (position, metric) in jar.keys.sorted().enumerated() {
-                        if position > 0 { writer.comma() }
-                        writer.key(metric)
-                        writer.number(jar[metric]!)
-                    }
-                    writer.raw("}")
-                }
-                writer.raw("]")
-            }
-        }
+        values(&writer)
         writer.raw("}}")
         return writer.bytes
     }

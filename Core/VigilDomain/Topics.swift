@@ -20,6 +20,10 @@ public struct Topics: Sendable, Equatable {
     public func ack(_ collector: TopicLevel) -> String { "\(root)/ack/\(collector)" }
     public func config(_ agent: TopicLevel) -> String { "\(root)/config/\(agent)" }
     public func status(_ agent: TopicLevel) -> String { "\(root)/status/\(agent)" }
+    /// The simulator's ground truth for one asset (scenario, true SOH, true time to failure).
+    public func simulation(_ asset: TopicLevel) -> String { "\(root)/simulation/\(asset)" }
+    /// Faults injected into the simulated site while it runs.
+    public var simulatorCommand: String { "\(root)/command/simulator" }
 
     public var allTelemetry: String { "\(root)/telemetry/+" }
     public var allEvaluations: String { "\(root)/evaluation/+" }
@@ -38,6 +42,8 @@ public struct Topics: Sendable, Equatable {
         case ack(TopicLevel)
         case config(TopicLevel)
         case status(TopicLevel)
+        case simulation(TopicLevel)
+        case simulatorCommand
     }
 
     public func parse(_ topic: String) -> Parsed? {
@@ -56,6 +62,8 @@ public struct Topics: Sendable, Equatable {
         case ("ack", 2): return level(1).map(Parsed.ack)
         case ("config", 2): return level(1).map(Parsed.config)
         case ("status", 2): return level(1).map(Parsed.status)
+        case ("simulation", 2): return level(1).map(Parsed.simulation)
+        case ("command", 2) where levels[1] == "simulator": return .simulatorCommand
         default: return nil
         }
     }

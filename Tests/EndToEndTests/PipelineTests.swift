@@ -23,7 +23,7 @@ struct PipelineTests {
         let agents = [
             try harness.start("recorder"), try harness.start("alerter"), try harness.start("evaluator"),
             try harness.start(
-                "collector", config: "collector:\n  interval_ms: 200\n  simulator:\n    time_scale: 10\n"),
+                "collector", config: "collector:\n  interval_ms: 200\n  simulator:\n    speed: 10\n"),
         ]
         defer {
             for agent in agents { agent.stop() }
@@ -43,7 +43,7 @@ struct PipelineTests {
         #expect(alert?.state == .activeUnacked)
         #expect(messages.all.contains { $0.topic == "vigil/\(site)/evaluation/ups1-str01" })
         // Every topic seen is one the README documents.
-        let documented = ["telemetry/", "evaluation/", "alert/", "alert-events", "status/", "device/"]
+        let documented = ["telemetry/", "evaluation/", "alert/", "alert-events", "status/", "device/", "simulation/"]
         for message in messages.all {
             let rest = message.topic.dropFirst("vigil/\(site)/".count)
             #expect(documented.contains { rest.hasPrefix($0) }, "undocumented topic \(message.topic)")

@@ -246,3 +246,37 @@ func map(_ yaml: String) throws(RegisterMapError) -> RegisterMap {
         #expect(schedule.next()?.due == start + .seconds(41))
     }
 }
+
+@Suite struct RegisterDecoderJSONTests {
+    @Test func theDirectJSONSaysWhatTheDecoderSays() throws {
+        for file in ["battery-monitor.yaml", "apc-smartups-an176.yaml"] {
+            let decoder = RegisterDecoder(map: try RegisterMap.load(path: "\(mapsDirectory)/\(file)"))
+            var generator = SystemRandomNumberGenerator()
+            let registers = decoder.plan.ranges.map { range in
+                (0..<range.count).map { _ in UInt16.random(in: 0...40_000, using: &generator) }
+            }
+            let site = try TopicLevel("demo")
+            let asset = try TopicLevel("a-1")
+            let bytes = try #require(
+                decoder.encodedReading(
+                    site: site, asset: asset, kind: .vrlaString, seq: 9, ts: Timestamp(millisecondsSinceEpoch: 5),
+                    source: "modbus-tcp://h:502/unit/1", registers: registers))
+            let reading = try PayloadCodec.decode(Reading.self, from: bytes)
+            #expect(reading.values == decoder.decode(registers).values, "\(file)")
+            #expect(reading.seq == 9)
+            #expect(reading.quality == .good)
+            #expect(reading.source == "modbus-tcp://h:502/unit/1")
+        }
+    }
+
+    @Test func aNonFiniteValueFallsBackToTheCountingPath() throws {
+        let decoder = RegisterDecoder(
+            map: try map("model: m\nregisters:\n  - {metric: a, address: 0, type: f32}\n"))
+        let nan = Float.nan.bitPattern
+        #expect(
+            decoder.encodedReading(
+                site: try TopicLevel("s"), asset: try TopicLevel("a"), kind: .generic, seq: 1,
+                ts: Timestamp(millisecondsSinceEpoch: 0), source: "x",
+                registers: [[UInt16(nan >> 16), UInt16(nan & 0xFFFF)]]) == nil)
+    }
+}

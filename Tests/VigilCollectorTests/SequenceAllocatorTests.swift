@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import VigilDomain
 import VigilRuntime
 import VigilYAML
 
@@ -43,12 +44,29 @@ import VigilYAML
     @Test func defaultsAndOverrides() throws {
         let defaults = try settings("")
         #expect(defaults.interval == .seconds(1))
-        #expect(defaults.seed == 42)
-        #expect(defaults.timeScale == 1)
-        let custom = try settings("interval_ms: 200\nsimulator: {seed: 7, time_scale: 10}\n")
+        #expect(defaults.simulation.seed == 42)
+        #expect(defaults.simulation.speed == 1)
+        #expect(defaults.simulation.site == .demo)
+        #expect(defaults.source == .simulator)
+        let custom = try settings(
+            """
+            interval_ms: 200
+            simulator:
+              seed: 7
+              speed: 3600
+              site: realistic
+              outages_per_year: [0, 0]
+              strings: {ups1-str02: {profile: failing, age_years: 3}}
+              scenarios:
+                - {asset: pump-1, scenario: bearing_wear, start_s: 86400, days: 30}
+            """)
         #expect(custom.interval == .milliseconds(200))
-        #expect(custom.seed == 7)
-        #expect(custom.timeScale == 10)
+        #expect(custom.simulation.seed == 7)
+        #expect(custom.simulation.speed == 3600)
+        #expect(custom.simulation.site.outages == .none)
+        #expect(custom.simulation.site.strings[try TopicLevel("ups1-str02")]?.profile == .failing)
+        #expect(custom.simulation.site.scenarios.count == 1)
+        #expect(custom.simulation.site.scenarios.first?.start == 86400)
     }
 
     @Test func aRunningCollectorRefusesANewSeed() throws {
@@ -56,6 +74,48 @@ import VigilYAML
         #expect(throws: ConfigError.self) {
             try CollectorAgent.validateChange(from: running, to: try settings("simulator: {seed: 1}\n"))
         }
-        try CollectorAgent.validateChange(from: running, to: try settings("interval_ms: 500\n"))
+        #expect(throws: ConfigError.self) {
+            try CollectorAgent.validateChange(from: running, to: try settings("simulator: {site: realistic}\n"))
+        }
+        try CollectorAgent.validateChange(from: running, to: try settings("interval_ms: 500\nsimulator: {speed: 60}\n"))
+    }
+}
+
+@Suite struct ScenarioRequestTests {
+    func request(_ yaml: String) throws(ConfigError) -> ScenarioRequest {
+        try ScenarioRequest(ConfigNode(try! YAML.parse(yaml)), allowStart: false)
+    }
+
+    @Test func parsesEveryScenarioWithItsParameters() throws {
+        #expect(try request("{asset: pump-1, scenario: bearing_wear, days: 12}").scenario == .bearingWear(days: 12))
+        #expect(
+            try request("{asset: ups1-str01, scenario: thermal_runaway, jar: 3, hours: 2}").scenario
+                == .thermalRunaway(jar: 3, hours: 2))
+        #expect(
+            try request("{asset: pump-2, scenario: vibration_episodes}").scenario
+                == .vibrationEpisodes(period: 120, duration: 30, mmPerSecond: 5.8))
+        for name in ScenarioRequest.names {
+            let asset = name.contains("jar") || name.contains("runaway") || name.contains("connection") ? "s" : "p"
+            _ = try request("{asset: \(asset), scenario: \(name)}")
+        }
+    }
+
+    @Test func refusesWithTheKeyAndReason() {
+        let cases: [(String, String)] = [
+            ("{asset: pump-1, scenario: gremlins}", "scenario"),
+            ("{asset: pump-1, scenario: bearing_wear, days: -1}", "days"),
+            ("{asset: pump-1, scenario: bearing_wear, jar: 1}", "jar"),
+            ("{asset: pump 1, scenario: bearing_wear}", "asset"),
+            ("{asset: ups1-str01, scenario: thermal_runaway, jar: 25}", "jar"),
+            ("{asset: pump-1, scenario: bearing_wear, start_s: 5}", "start_s"),
+        ]
+        for (yaml, key) in cases {
+            do {
+                _ = try request(yaml)
+                Issue.record("accepted \(yaml)")
+            } catch {
+                #expect(error.key == key, "\(error)")
+            }
+        }
     }
 }

@@ -4,10 +4,12 @@ public import VigilDomain
 public struct RegisterDecoder: Sendable {
     public let map: RegisterMap
     public let plan: ReadPlan
+    let layout: JSONLayout
 
     public init(map: RegisterMap) {
         self.map = map
         plan = ReadPlan(map)
+        layout = JSONLayout(map: map, plan: plan)
     }
 
     public struct Result: Sendable, Equatable {
@@ -25,7 +27,7 @@ public struct RegisterDecoder: Sendable {
             for index in range.entries {
                 let entry = map.entries[index]
                 let offset = entry.address - range.address
-                let raw = Self.raw(entry, Array(words[offset..<offset + entry.width]))
+                let raw = Self.raw(entry, words, at: offset)
                 let value = entry.type.isBit ? raw : entry.scaling.apply(raw)
                 guard value.isFinite else {
                     invalid.append(entry.origin)
@@ -42,18 +44,19 @@ public struct RegisterDecoder: Sendable {
         return Result(values: values, invalid: invalid)
     }
 
-    static func raw(_ entry: RegisterMap.Entry, _ words: [UInt16]) -> Double {
+    static func raw(_ entry: RegisterMap.Entry, _ words: [UInt16], at offset: Int) -> Double {
         func combined() -> UInt32 {
-            let (high, low) = entry.wordOrder == .big ? (words[0], words[1]) : (words[1], words[0])
+            let (high, low) =
+                entry.wordOrder == .big ? (words[offset], words[offset + 1]) : (words[offset + 1], words[offset])
             return UInt32(high) << 16 | UInt32(low)
         }
         switch entry.type {
-        case .u16: return Double(words[0])
-        case .i16: return Double(Int16(bitPattern: words[0]))
+        case .u16: return Double(words[offset])
+        case .i16: return Double(Int16(bitPattern: words[offset]))
         case .u32: return Double(combined())
         case .i32: return Double(Int32(bitPattern: combined()))
         case .f32: return Double(Float(bitPattern: combined()))
-        case .bit(let bit): return Double((words[0] >> UInt16(bit)) & 1)
+        case .bit(let bit): return Double((words[offset] >> UInt16(bit)) & 1)
         case .bit32(let bit): return Double((combined() >> UInt32(bit)) & 1)
         }
     }
