@@ -8,11 +8,12 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_FORMAT_PATHS := Package.swift Agents Core Tests Benchmarks
 TEST_TIMEOUT ?= 1500
 
-.PHONY: help deps build release run test lint format clean
+.PHONY: help deps build release run test bench lint format clean
 
 help:
 	@echo "make run    install what is missing, build, and run the simulated site with a live view"
 	@echo "make test   install what is missing, build, lint, and run every test"
+	@echo "make bench  release build, then measure against references taken in the same run"
 	@echo "make build  debug build;  make release: release build;  make format: reformat sources"
 
 ## Install missing Debian packages (apt-get update first, as a fresh machine has no lists).
@@ -35,6 +36,10 @@ release: deps
 
 run: release
 	VIGIL_BIN_DIR="$$(swift build -c release --show-bin-path)" scripts/run-site.sh
+
+## Benchmarks measure, tests assert: figures are ratios to references measured in the same run.
+bench: release
+	VIGIL_BIN_DIR="$$(swift build -c release --show-bin-path)" "$$(swift build -c release --show-bin-path)/vigil-bench"
 
 lint:
 	swift format lint --strict --recursive $(SWIFT_FORMAT_PATHS)

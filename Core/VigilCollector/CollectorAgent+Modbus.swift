@@ -51,6 +51,7 @@ final class ModbusPublisher: Sendable {
 
     let devices: [ModbusDevice]
     let decoders: [RegisterDecoder]
+    let envelopes: [Reading.Envelope]
     let context: AgentContext<CollectorAgent.Settings>
     /// Shared by the bus threads; SQLite writes only once per thousand readings of an asset.
     let sequences: Mutex<SequenceAllocator>
@@ -65,6 +66,9 @@ final class ModbusPublisher: Sendable {
     {
         self.devices = devices
         decoders = devices.map { RegisterDecoder(map: $0.map) }
+        envelopes = devices.map {
+            Reading.Envelope(site: context.common.site, asset: $0.asset, kind: $0.kind, source: $0.source)
+        }
         self.context = context
         self.sequences = Mutex(sequences)
         states = devices.map { Slot(DeviceState(health: DeviceHealth(unreachableAfter: $0.unreachableAfter))) }
@@ -115,8 +119,7 @@ final class ModbusPublisher: Sendable {
         var payload: [UInt8]?
         if complete {
             payload = decoders[index].encodedReading(
-                site: context.common.site, asset: device.asset, kind: device.kind, seq: seq, ts: at,
-                source: device.source, registers: outcome.registers.map { $0! })
+                envelope: envelopes[index], seq: seq, ts: at, registers: outcome.registers.map { $0! })
         }
         if payload == nil {
             let reading = Reading(

@@ -54,7 +54,37 @@ public struct JSONWriter {
     }
 
     public mutating func integer<T: BinaryInteger>(_ value: T) {
-        bytes.append(contentsOf: String(value).utf8)
+        decimal(Int64(value), places: 0)
+    }
+
+    /// `value / 10^places`, written exactly from the integer: a register scaled by 0.001 prints
+    /// as `13.498`, never `13.498000000000001`, and without a floating-point formatter.
+    public mutating func decimal(_ value: Int64, places: Int) {
+        var magnitude = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, no heap
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0 || count <= places
+            // Trailing zeros of the fraction are noise: 13.500 is 13.5.
+            var trim = 0
+            while trim < places && buffer[trim] == UInt8(ascii: "0") { trim += 1 }
+            var index = count - 1
+            while index >= trim {
+                if index == places - 1 { bytes.append(UInt8(ascii: ".")) }
+                bytes.append(buffer[index])
+                index -= 1
+            }
+        }
+    }
+
+    /// Bytes the caller prepared once, such as a constant `"metric":` key.
+    public mutating func raw(bytes prepared: [UInt8]) {
+        bytes.append(contentsOf: prepared)
     }
 
     public mutating func comma() { bytes.append(UInt8(ascii: ",")) }

@@ -45,36 +45,59 @@ extension Reading {
         site: TopicLevel, asset: TopicLevel, kind: AssetKind, seq: UInt64, ts: Timestamp, source: String,
         quality: Quality, capacity: Int, values: (inout JSONWriter) -> Void
     ) -> [UInt8] {
-        var writer = JSONWriter(capacity: capacity)
-        writer.raw("{")
-        writer.key("asset")
-        writer.string(asset.rawValue)
-        writer.comma()
-        writer.key("kind")
-        writer.string(kind.rawValue)
-        writer.comma()
-        writer.key("quality")
-        writer.string(quality.rawValue)
-        writer.comma()
-        writer.key("seq")
-        writer.integer(seq)
-        writer.comma()
-        writer.key("site")
-        writer.string(site.rawValue)
-        writer.comma()
-        writer.key("source")
-        writer.string(source)
-        writer.comma()
-        writer.key("ts")
-        writer.string(ts.rfc3339)
-        writer.comma()
-        writer.key("v")
-        writer.integer(schemaVersion)
-        writer.comma()
-        writer.key("values")
-        writer.raw("{")
-        values(&writer)
-        writer.raw("}}")
-        return writer.bytes
+        Envelope(site: site, asset: asset, kind: kind, source: source)
+            .encode(seq: seq, ts: ts, quality: quality, capacity: capacity, values: values)
+    }
+
+    /// The constant parts of one asset's readings, prepared once per asset: per reading only the
+    /// quality, `seq`, `ts` and the values are written.
+    public struct Envelope: Sendable {
+        private let head: [UInt8]
+        private let middle: [UInt8]
+
+        public init(site: TopicLevel, asset: TopicLevel, kind: AssetKind, source: String) {
+            var writer = JSONWriter(capacity: 128)
+            writer.raw("{")
+            writer.key("asset")
+            writer.string(asset.rawValue)
+            writer.comma()
+            writer.key("kind")
+            writer.string(kind.rawValue)
+            writer.comma()
+            writer.key("quality")
+            head = writer.bytes
+            writer = JSONWriter(capacity: 128)
+            writer.comma()
+            writer.key("site")
+            writer.string(site.rawValue)
+            writer.comma()
+            writer.key("source")
+            writer.string(source)
+            writer.comma()
+            writer.key("ts")
+            middle = writer.bytes
+        }
+
+        public func encode(
+            seq: UInt64, ts: Timestamp, quality: Quality, capacity: Int, values: (inout JSONWriter) -> Void
+        ) -> [UInt8] {
+            var writer = JSONWriter(capacity: capacity)
+            writer.raw(bytes: head)
+            writer.string(quality.rawValue)
+            writer.comma()
+            writer.key("seq")
+            writer.integer(seq)
+            writer.raw(bytes: middle)
+            writer.string(ts.rfc3339)
+            writer.comma()
+            writer.key("v")
+            writer.integer(schemaVersion)
+            writer.comma()
+            writer.key("values")
+            writer.raw("{")
+            values(&writer)
+            writer.raw("}}")
+            return writer.bytes
+        }
     }
 }

@@ -257,10 +257,11 @@ func map(_ yaml: String) throws(RegisterMapError) -> RegisterMap {
             }
             let site = try TopicLevel("demo")
             let asset = try TopicLevel("a-1")
+            let envelope = Reading.Envelope(
+                site: site, asset: asset, kind: .vrlaString, source: "modbus-tcp://h:502/unit/1")
             let bytes = try #require(
                 decoder.encodedReading(
-                    site: site, asset: asset, kind: .vrlaString, seq: 9, ts: Timestamp(millisecondsSinceEpoch: 5),
-                    source: "modbus-tcp://h:502/unit/1", registers: registers))
+                    envelope: envelope, seq: 9, ts: Timestamp(millisecondsSinceEpoch: 5), registers: registers))
             let reading = try PayloadCodec.decode(Reading.self, from: bytes)
             #expect(reading.values == decoder.decode(registers).values, "\(file)")
             #expect(reading.seq == 9)
@@ -275,8 +276,9 @@ func map(_ yaml: String) throws(RegisterMapError) -> RegisterMap {
         let nan = Float.nan.bitPattern
         #expect(
             decoder.encodedReading(
-                site: try TopicLevel("s"), asset: try TopicLevel("a"), kind: .generic, seq: 1,
-                ts: Timestamp(millisecondsSinceEpoch: 0), source: "x",
+                envelope: Reading.Envelope(
+                    site: try TopicLevel("s"), asset: try TopicLevel("a"), kind: .generic, source: "x"),
+                seq: 1, ts: Timestamp(millisecondsSinceEpoch: 0),
                 registers: [[UInt16(nan >> 16), UInt16(nan & 0xFFFF)]]) == nil)
     }
 }

@@ -128,3 +128,16 @@ extension String {
                 #"{"asset":"ups1-str01","kind":"vrla_string","quality":"comm_error","seq":81234,"#))
     }
 }
+
+@Suite struct JSONWriterTests {
+    @Test(arguments: [
+        (13_498, 3, "13.498"), (13_500, 3, "13.5"), (32_460, 2, "324.6"), (-15, 2, "-0.15"), (5, 3, "0.005"),
+        (0, 2, "0"), (100, 2, "1"), (-1200, 1, "-120"), (70_000, 3, "70"), (Int64.min + 1, 0, "-9223372036854775807"),
+        (42, 0, "42"), (7, 1, "0.7"),
+    ])
+    func writesExactDecimals(_ value: Int64, _ places: Int, _ text: String) {
+        var writer = JSONWriter(capacity: 32)
+        writer.decimal(value, places: places)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == text)
+    }
+}

@@ -45,12 +45,18 @@ public struct RegisterDecoder: Sendable {
     }
 
     static func raw(_ entry: RegisterMap.Entry, _ words: [UInt16], at offset: Int) -> Double {
+        raw(entry.type, entry.wordOrder, words, at: offset)
+    }
+
+    static func raw(
+        _ type: RegisterMap.ValueType, _ wordOrder: RegisterMap.WordOrder, _ words: [UInt16], at offset: Int
+    ) -> Double {
         func combined() -> UInt32 {
             let (high, low) =
-                entry.wordOrder == .big ? (words[offset], words[offset + 1]) : (words[offset + 1], words[offset])
+                wordOrder == .big ? (words[offset], words[offset + 1]) : (words[offset + 1], words[offset])
             return UInt32(high) << 16 | UInt32(low)
         }
-        switch entry.type {
+        switch type {
         case .u16: return Double(words[offset])
         case .i16: return Double(Int16(bitPattern: words[offset]))
         case .u32: return Double(combined())
