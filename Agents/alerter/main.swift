@@ -1,3 +1,4 @@
+import ArgumentParser
 import VigilAlerter
 import VigilRuntime
 
@@ -5,6 +6,13 @@ import VigilRuntime
     import Glibc
 #endif
 
+struct AlerterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil-alerter", abstract: "Turns findings and unreachable devices into alarms.")
+
+    @OptionGroup var agent: AgentOptions
+}
+
 // Thin by design: parse the command line, hand the agent to the shared runtime, exit with its code.
-let options = AgentOptions.parseOrExit()
-exit(await AgentRuntime.run(AlerterAgent(), options: options))
+let command = AlerterCommand.parseOrExit()
+exit(await AgentRuntime.run(AlerterAgent(), options: command.agent))

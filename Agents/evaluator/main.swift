@@ -1,3 +1,4 @@
+import ArgumentParser
 import VigilEvaluator
 import VigilRuntime
 
@@ -5,6 +6,13 @@ import VigilRuntime
     import Glibc
 #endif
 
+struct EvaluatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil-evaluator", abstract: "Judges every reading: physics checks, limits, health score.")
+
+    @OptionGroup var agent: AgentOptions
+}
+
 // Thin by design: parse the command line, hand the agent to the shared runtime, exit with its code.
-let options = AgentOptions.parseOrExit()
-exit(await AgentRuntime.run(EvaluatorAgent(), options: options))
+let command = EvaluatorCommand.parseOrExit()
+exit(await AgentRuntime.run(EvaluatorAgent(), options: command.agent))

@@ -1,3 +1,4 @@
+import ArgumentParser
 import VigilRecorder
 import VigilRuntime
 
@@ -5,6 +6,13 @@ import VigilRuntime
     import Glibc
 #endif
 
+struct RecorderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil-recorder", abstract: "Keeps telemetry, evaluations and alarm history in SQLite.")
+
+    @OptionGroup var agent: AgentOptions
+}
+
 // Thin by design: parse the command line, hand the agent to the shared runtime, exit with its code.
-let options = AgentOptions.parseOrExit()
-exit(await AgentRuntime.run(RecorderAgent(), options: options))
+let command = RecorderCommand.parseOrExit()
+exit(await AgentRuntime.run(RecorderAgent(), options: command.agent))

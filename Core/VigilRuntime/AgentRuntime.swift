@@ -18,12 +18,17 @@ public enum AgentRuntime {
     }
 
     /// Loads configuration, runs `agent` until SIGTERM/SIGINT, and returns the process exit code.
-    public static func run<A: Agent>(_ agent: A, options: AgentOptions) async -> Int32 {
+    /// - Parameter overrides: an agent's own flags, as configuration keys and values; they win over
+    ///   everything else, like the common flags.
+    public static func run<A: Agent>(
+        _ agent: A, options: AgentOptions, overrides: [(path: [String], value: String)] = []
+    ) async -> Int32 {
         let signals = Signals.stream()
         let label = "vigil-\(A.name)"
         let loaded: ConfigLoader.Loaded<A.Settings>
         do {
-            loaded = try ConfigLoader.load(A.self, options: options, environment: ProcessEnvironment.current)
+            loaded = try ConfigLoader.load(
+                A.self, options: options, environment: ProcessEnvironment.current, overrides: overrides)
         } catch {
             Logger(label: label).error("invalid configuration, not starting: \(error)")
             return ExitCode.configuration

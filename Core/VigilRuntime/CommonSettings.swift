@@ -36,7 +36,7 @@ public struct CommonSettings: Sendable {
         let node = try root.child("broker")
         try node.requireOnly([
             "host", "port", "username", "password", "password_file", "protocol", "keepalive_s", "client_id",
-            "reconnect_min_s", "reconnect_max_s", "connect_timeout_s", "tls",
+            "reconnect_min_s", "reconnect_max_s", "connect_timeout_s", "tls", "max_inflight",
         ])
         var broker = MQTTConfiguration(
             clientID: try node.string("client_id", default: "vigil-\(site)-\(agentID)"))
@@ -62,6 +62,8 @@ public struct CommonSettings: Sendable {
         broker.reconnectDelayMin = try node.int("reconnect_min_s", default: 1, in: 1...3600)
         broker.reconnectDelayMax = try node.int("reconnect_max_s", default: 30, in: broker.reconnectDelayMin...3600)
         broker.connectTimeout = .seconds(try node.int("connect_timeout_s", default: 10, in: 1...600))
+        // QoS 1 messages awaiting PUBACK: the window bounds throughput at window / round trip.
+        broker.maxInflight = try node.int("max_inflight", default: 100, in: 1...65535)
         let tls = try node.child("tls")
         try tls.requireOnly(["ca_file", "cert_file", "key_file", "verify_hostname"])
         if !tls.keys.isEmpty {

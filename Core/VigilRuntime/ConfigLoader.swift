@@ -11,9 +11,10 @@ enum ConfigLoader {
         var source: String
     }
 
-    static func load<A: Agent>(_: A.Type, options: AgentOptions, environment: [String: String]) throws(ConfigError)
-        -> Loaded<A.Settings>
-    {
+    static func load<A: Agent>(
+        _: A.Type, options: AgentOptions, environment: [String: String],
+        overrides extra: [(path: [String], value: String)] = []
+    ) throws(ConfigError) -> Loaded<A.Settings> {
         var tree = YAMLNode.mapping([])
         var source = "built-in defaults"
         let explicit = options.config ?? environment["VIGIL_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
@@ -31,7 +32,7 @@ enum ConfigLoader {
             }
             source = path
         }
-        for override in options.overrides(environment: environment) {
+        for override in options.overrides(environment: environment) + extra {
             tree = ConfigDocument.setting(override.path, to: .scalar(override.value, quoted: false), in: tree)
         }
         let root = ConfigNode(tree)
