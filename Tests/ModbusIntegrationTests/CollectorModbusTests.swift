@@ -195,3 +195,43 @@ struct CollectorModbusTests {
         #expect(reading.values.scalars["string_voltage_v"] == 324.6)
     }
 }
+
+extension CollectorModbusTests {
+    @Test func aSerialPortThatDisappearsIsReopenedWhenItComesBack() async throws {
+        let site = "modbus-unplug"
+        let line = try SerialPair()
+        let peer = try ModbusPeer.rtu(device: line.deviceB, baud: 9600, image: [2: BatteryImage.unit()])
+        defer { peer.stop() }
+        let (client, messages) = try await watch(site)
+        defer { Task { await client.disconnect() } }
+        let collector = try collector(
+            site: site,
+            devices: [
+                "{name: bms-2, map: battery-monitor.yaml, asset: ups3-str01, unit: 2, "
+                    + "rtu: {device: \(line.deviceA), baud: 9600}, interval_ms: 200, timeout_ms: 300, "
+                    + "backoff_max_s: 1, unreachable_after: 2}"
+            ])
+        defer { stop(collector) }
+        let telemetry = "vigil/\(site)/telemetry/ups3-str01"
+        #expect(
+            await messages.first(within: .seconds(10)) { $0.topic == telemetry && Self.reading($0)?.quality == .good }
+                != nil)
+
+        // The USB adapter is pulled: the port vanishes and the unit with it.
+        line.stop()
+        let gone = await messages.first(within: .seconds(10)) {
+            $0.topic == "vigil/\(site)/device/bms-2" && Self.device($0)?.state == .unreachable
+        }
+        #expect(gone != nil, "never unreachable:\n\(log)")
+        #expect(collector.isRunning)
+
+        // Plugged in again under the same name: the collector reopens it without a restart.
+        try line.restart()
+        try peer.restart()
+        let mark = messages.all.count
+        let back = await messages.wait(for: .seconds(15)) {
+            $0.dropFirst(mark).contains { $0.topic == telemetry && Self.reading($0)?.quality == .good }
+        }
+        #expect(back.dropFirst(mark).contains { $0.topic == telemetry && Self.reading($0)?.quality == .good }, "\(log)")
+    }
+}

@@ -39,6 +39,23 @@ public final class SerialPair: Sendable {
         var template = Array("/tmp/vigil-serial-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else { throw SerialPairError.setup("mkdtemp failed: errno \(errno)") }
         directory = String(cString: created)
+        do {
+            try launch()
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+    }
+
+    /// Brings the line back under the same names, as a USB adapter plugged in again would.
+    public func restart() throws {
+        stop()
+        try launch()
+    }
+
+    private func launch() throws {
+        // The log is appended to; start it afresh so the readiness line below is this run's.
+        unlink(logFile)
         let arguments = [
             "-d", "-d", "pty,raw,echo=0,link=\(directory)/a", "pty,raw,echo=0,link=\(directory)/b",
         ]
@@ -46,7 +63,6 @@ public final class SerialPair: Sendable {
         do {
             child = try Broker.spawn("/usr/bin/socat", arguments, log: logFile)
         } catch {
-            try? FileManager.default.removeItem(atPath: directory)
             throw SerialPairError.setup("\(error)")
         }
         pid.withLock { $0 = child }
@@ -61,15 +77,12 @@ public final class SerialPair: Sendable {
             var status: Int32 = 0
             if waitpid(child, &status, WNOHANG) == child {
                 pid.withLock { $0 = nil }
-                let log = logText
-                try? FileManager.default.removeItem(atPath: directory)
-                throw SerialPairError.setup("socat exited during start-up:\n\(log)")
+                throw SerialPairError.setup("socat exited during start-up:\n\(logText)")
             }
             usleep(10_000)
         }
         let log = logText
         stop()
-        try? FileManager.default.removeItem(atPath: directory)
         throw SerialPairError.setup("socat did not create both ptys within 5 s:\n\(log)")
     }
 
