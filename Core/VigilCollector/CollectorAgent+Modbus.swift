@@ -34,8 +34,9 @@ extension CollectorAgent {
         for await message in context.messages {
             context.reject(message, reason: "command/simulator: the collector reads Modbus devices, not the simulator")
         }
-        for poller in pollers { await poller.stop(within: .milliseconds(600)) }
-        publisher.sequences.withLock { $0.close() }
+        for poller in pollers { poller.stop(within: .milliseconds(600)) }
+        // A bus thread still inside a slow request finds the publisher closed and drops its outcome.
+        publisher.close()
     }
 }
 
@@ -44,8 +45,9 @@ extension CollectorAgent {
 final class ModbusPublisher: Sendable {
     struct DeviceState: Sendable {
         var health: DeviceHealth
-        /// The last complete poll, decoded only when a later partial poll needs it.
-        var lastRegisters: [[UInt16]?]?
+        /// Per planned range, the registers last read and when; decoded only when a later poll
+        /// needs to fill a range it could not read.
+        var lastRanges: [([UInt16], Timestamp)?] = []
         var lastStatus: Timestamp?
     }
 
@@ -54,7 +56,8 @@ final class ModbusPublisher: Sendable {
     let envelopes: [Reading.Envelope]
     let context: AgentContext<CollectorAgent.Settings>
     /// Shared by the bus threads; SQLite writes only once per thousand readings of an asset.
-    let sequences: Mutex<SequenceAllocator>
+    /// nil once closed at stop.
+    let sequences: Mutex<SequenceAllocator?>
     private let states: [Slot]
 
     final class Slot: Sendable {
@@ -81,15 +84,39 @@ final class ModbusPublisher: Sendable {
             state -> (Reading.Quality, Reading.Values?, DeviceStatus?, Bool) in
             var quality = Reading.Quality.good
             var values: Reading.Values?
+            // Last-read registers per range, kept for a while to fill a range that fails once.
+            if state.lastRanges.isEmpty {
+                state.lastRanges = Array(repeating: nil, count: outcome.registers.count)
+            }
+            let interval = device.interval.components
+            let intervalMilliseconds = interval.seconds * 1000 + interval.attoseconds / 1_000_000_000_000_000
+            let staleLimit = max(10 * intervalMilliseconds, 60_000)
+            for (range, registers) in outcome.registers.enumerated() where registers != nil {
+                state.lastRanges[range] = (registers!, at)
+            }
+            let served = outcome.registers.contains { $0 != nil }
+            // Ranges the unit refused with an exception are not on this device: they are left out,
+            // not waited for, and reported on device/<device> instead.
+            let failed = outcome.registers.indices.filter {
+                outcome.registers[$0] == nil && !outcome.refusedRanges.contains($0)
+            }
             if complete {
                 // The common case skips building values: `payload` below writes the registers
-                // straight to JSON. Last-known values are kept lazily, from the registers.
-                state.lastRegisters = outcome.registers
-            } else if outcome.registers.contains(where: { $0 != nil }) {
-                // Fill what could not be read with what was last read, and say so.
+                // straight to JSON.
+            } else if served && failed.isEmpty {
+                values = decode(index, outcome.registers)
+            } else if served {
+                // Fill what could not be read with what was last read, while it is recent, and say so.
                 quality = .stale
-                let fresh = decode(index, outcome.registers)
-                values = Self.merge(fresh, over: state.lastRegisters.map { decode(index, $0) })
+                var filled = outcome.registers
+                for range in failed {
+                    if let (registers, when) = state.lastRanges[range],
+                        at.millisecondsSinceEpoch - when.millisecondsSinceEpoch <= staleLimit
+                    {
+                        filled[range] = registers
+                    }
+                }
+                values = decode(index, filled)
             } else {
                 quality = .commError
                 values = Reading.Values()
@@ -109,7 +136,8 @@ final class ModbusPublisher: Sendable {
         }
         let seq: UInt64
         do {
-            seq = try sequences.withLock { try $0.allocate(device.asset.rawValue) }
+            guard let allocated = try sequences.withLock({ try $0?.allocate(device.asset.rawValue) }) else { return }
+            seq = allocated
         } catch {
             // Without a sequence number that can never repeat, a reading must not be published.
             context.counters.increment("sequence_failed")
@@ -147,6 +175,13 @@ final class ModbusPublisher: Sendable {
         }
     }
 
+    func close() {
+        sequences.withLock { allocator in
+            allocator?.close()
+            allocator = nil
+        }
+    }
+
     /// Values of a poll, leaving out what was not read or is not a number (counted).
     private func decode(_ index: Int, _ registers: [[UInt16]?]) -> Reading.Values {
         let decoded = decoders[index].decode(registers)
@@ -156,14 +191,4 @@ final class ModbusPublisher: Sendable {
         return decoded.values
     }
 
-    static func merge(_ fresh: Reading.Values, over previous: Reading.Values?) -> Reading.Values {
-        guard let previous else { return fresh }
-        var merged = previous
-        merged.scalars.merge(fresh.scalars) { $1 }
-        for (index, jar) in fresh.jars.enumerated() {
-            while merged.jars.count <= index { merged.jars.append([:]) }
-            merged.jars[index].merge(jar) { $1 }
-        }
-        return merged
-    }
 }

@@ -42,6 +42,9 @@ extension CollectorAgent {
                     } catch {
                         return
                     }
+                } else if done % 256 == 0 {
+                    // As fast as possible still lets the agent's other tasks run now and then.
+                    await Task.yield()
                 }
                 let reading = record.reading(
                     site: context.common.site, seq: try sequences.allocate(record.asset.rawValue),

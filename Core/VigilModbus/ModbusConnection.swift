@@ -74,10 +74,13 @@ public final class ModbusConnection {
         guard (1...Self.maximumRegistersPerRead).contains(count), address >= 0, address + count <= 65536 else {
             throw .invalid("read", "\(count) registers at \(address) is outside the protocol's limits")
         }
-        try connect()
-        modbus_set_slave(context, Int32(unit))
+        // libmodbus also uses the response timeout for the TCP connect: set it first.
         let (seconds, attoseconds) = timeout.components
         modbus_set_response_timeout(context, UInt32(seconds), UInt32(attoseconds / 1_000_000_000_000))
+        try connect()
+        guard modbus_set_slave(context, Int32(unit)) == 0 else {
+            throw ModbusError.from(errno: errno, operation: "set unit \(unit)")
+        }
         var registers = [UInt16](repeating: 0, count: count)
         let result = registers.withUnsafeMutableBufferPointer { buffer in
             table == .holding

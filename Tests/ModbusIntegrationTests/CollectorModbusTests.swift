@@ -235,3 +235,46 @@ extension CollectorModbusTests {
         #expect(back.dropFirst(mark).contains { $0.topic == telemetry && Self.reading($0)?.quality == .good }, "\(log)")
     }
 }
+
+extension CollectorModbusTests {
+    @Test func anAPCUPSThatLacksSomeRegistersIsReadAndTheRefusalsReported() async throws {
+        let site = "modbus-apc"
+        // Status (bit 1 online), battery error (bit 2 needs replacement), runtime, charge, voltage,
+        // temperature and load; no output current, voltage, frequency or input voltage.
+        let ups = RegisterImage.Unit(holding: [
+            0: 0, 1: 0b10, 22: 0b100, 128: 0, 129: 3600, 130: 51_200, 131: 880, 135: 3264, 136: 12_800,
+        ])
+        let peer = try ModbusPeer.tcp(image: [1: ups])
+        let (client, messages) = try await watch(site)
+        defer { Task { await client.disconnect() } }
+        let collector = try collector(
+            site: site,
+            devices: [
+                "{name: ups-1, map: apc-smartups-an176.yaml, asset: ups1, kind: ups, unit: 1, "
+                    + "tcp: {host: 127.0.0.1, port: \(peer.port)}, interval_ms: 300}"
+            ])
+        defer { stop(collector) }
+        let first = await messages.first(within: .seconds(10)) { $0.topic == "vigil/\(site)/telemetry/ups1" }
+        let reading = try #require(first.flatMap(Self.reading), "no reading:\n\(log)")
+        #expect(reading.quality == .good)
+        let values = reading.values.scalars
+        #expect(values["status_online"] == 1)
+        #expect(values["status_on_battery"] == 0)
+        #expect(values["battery_error_needs_replacement"] == 1)
+        #expect(values["battery_error_disconnected"] == 0)
+        #expect(values["runtime_remaining_s"] == 3600)
+        #expect(values["state_of_charge_pct"] == 100)
+        #expect(values["battery_voltage_v"] == 27.5)
+        #expect(values["battery_temperature_c"] == 25.5)
+        #expect(values["output_real_power_pct"] == 50)
+        #expect(values["output_current_a"] == nil)
+        #expect(values["input_voltage_v"] == nil)
+        let status = await messages.first(within: .seconds(5)) {
+            $0.topic == "vigil/\(site)/device/ups-1" && Self.device($0) != nil
+        }
+        let device = try #require(status.flatMap(Self.device))
+        #expect(device.state == .degraded)
+        #expect((device.counters["exceptions"] ?? 0) >= 4)
+        #expect(device.lastError?.contains("Illegal data address") == true, "\(String(describing: device.lastError))")
+    }
+}

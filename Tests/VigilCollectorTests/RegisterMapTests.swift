@@ -1,6 +1,7 @@
 import Testing
 import VigilDomain
 import VigilModbus
+import VigilRuntime
 import VigilYAML
 
 @testable import VigilCollector
@@ -110,6 +111,13 @@ func map(_ yaml: String) throws(RegisterMapError) -> RegisterMap {
                 #expect(error.entry == entry, "\(error)")
                 #expect(error.reason.contains(reason), "\(error)")
             }
+        }
+    }
+
+    @Test func aScalarMayNotBeCalledJars() {
+        #expect(throws: RegisterMapError.self) {
+            try map(
+                "model: m\nregisters:\n  - {metric: jars, address: 0}\n  - {metric: v, address: 1, jars: {count: 2}}\n")
         }
     }
 
@@ -280,5 +288,58 @@ func map(_ yaml: String) throws(RegisterMapError) -> RegisterMap {
                     site: try TopicLevel("s"), asset: try TopicLevel("a"), kind: .generic, source: "x"),
                 seq: 1, ts: Timestamp(millisecondsSinceEpoch: 0),
                 registers: [[UInt16(nan >> 16), UInt16(nan & 0xFFFF)]]) == nil)
+    }
+}
+
+@Suite struct ModbusDeviceSettingsTests {
+    func settings(_ devices: String) throws -> CollectorAgent.Settings {
+        try CollectorAgent.settings(
+            from: ConfigNode(
+                try YAML.parse("source: modbus\nmaps_dir: \(mapsDirectory)\ndevices:\n\(devices)"), path: "collector"))
+    }
+
+    @Test func refusesWhatCouldNeverBeRead() {
+        let cases: [(String, String, String)] = [
+            (
+                "  - {name: a, map: battery-monitor.yaml, asset: a, rtu: {device: /dev/ttyS0, baud: 12345}}\n",
+                "collector.devices[0].rtu.baud", "not a standard rate"
+            ),
+            (
+                "  - {name: a, map: battery-monitor.yaml, asset: a, unit: 0, rtu: {device: /dev/ttyS0}}\n",
+                "collector.devices[0].unit", "broadcast"
+            ),
+            (
+                "  - {name: a, map: battery-monitor.yaml, asset: a, rtu: {device: /dev/ttyS0, baud: 9600}}\n"
+                    + "  - {name: b, map: battery-monitor.yaml, asset: b, rtu: {device: /dev/ttyS0, baud: 19200}}\n",
+                "collector.devices[1].rtu", "same line with other settings"
+            ),
+            (
+                "  - {name: a, map: battery-monitor.yaml, asset: a, tcp: {host: h}, rtu: {device: /dev/ttyS0}}\n",
+                "collector.devices[0]", "exactly one of tcp or rtu"
+            ),
+            ("  - {name: a, map: nope.yaml, asset: a, tcp: {host: h}}\n", "collector.devices[0].map", "cannot be read"),
+            (
+                "  - {name: a, map: battery-monitor.yaml, asset: a, tcp: {host: h}}\n"
+                    + "  - {name: b, map: battery-monitor.yaml, asset: a, tcp: {host: h}}\n",
+                "collector.devices[1].asset", "already read by a"
+            ),
+        ]
+        for (devices, key, reason) in cases {
+            do {
+                _ = try settings(devices)
+                Issue.record("accepted \(devices)")
+            } catch let error as ConfigError {
+                #expect(error.key == key, "\(error)")
+                #expect(error.reason.contains(reason), "\(error)")
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+
+    @Test func aFloatRegisterReadsAsTheFloatItIs() throws {
+        let decoder = RegisterDecoder(map: try map("model: m\nregisters:\n  - {metric: f, address: 0, type: f32}\n"))
+        let bits = Float(13.1).bitPattern
+        #expect(decoder.decode([[UInt16(bits >> 16), UInt16(bits & 0xFFFF)]]).values.scalars["f"] == 13.1)
     }
 }

@@ -59,10 +59,13 @@ public struct PollOutcome: Sendable, Equatable {
     public var registers: [[UInt16]?]
     public var errors: [ModbusError]
     public var requests: Int
+    /// Ranges the unit answered with a Modbus exception: it is there, but does not serve them.
+    public var refusedRanges: Set<Int>
 
-    public init(registers: [[UInt16]?], errors: [ModbusError], requests: Int) {
+    public init(registers: [[UInt16]?], errors: [ModbusError], requests: Int, refusedRanges: Set<Int> = []) {
         self.registers = registers
         self.errors = errors
         self.requests = requests
+        self.refusedRanges = refusedRanges
     }
 }

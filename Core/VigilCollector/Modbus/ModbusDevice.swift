@@ -2,6 +2,10 @@ public import VigilDomain
 public import VigilModbus
 import VigilRuntime
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One polled Modbus unit and the asset its registers describe.
 public struct ModbusDevice: Sendable, Equatable {
     public var name: TopicLevel
@@ -37,10 +41,23 @@ public struct ModbusDevice: Sendable, Equatable {
                 throw ConfigError(
                     key: node.key("asset"), reason: "asset \(device.asset) is already read by \(other.name)")
             }
+            // One line, one set of line settings: otherwise the second device could never be read.
+            if let other = devices.first(where: { $0.transport.busKey == device.transport.busKey }),
+                other.transport != device.transport
+            {
+                throw ConfigError(
+                    key: node.key("rtu"), reason: "\(other.name) uses the same line with other settings")
+            }
             devices.append(device)
         }
         return devices
     }
+
+    /// The rates termios knows; libmodbus silently falls back to 9600 for anything else.
+    static let standardBauds: Set<Int> = [
+        300, 600, 1200, 2400, 4800, 9600, 19_200, 38_400, 57_600, 115_200, 230_400, 460_800, 500_000, 576_000, 921_600,
+        1_000_000, 1_152_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000, 3_500_000, 4_000_000,
+    ]
 
     init(_ node: ConfigNode, mapsDirectory: String, cache: inout [String: RegisterMap]) throws(ConfigError) {
         try node.requireOnly(Self.keys)
@@ -78,6 +95,14 @@ public struct ModbusDevice: Sendable, Equatable {
                 throw ConfigError(key: rtu.key("parity"), reason: "expected N, E or O")
             }
             let baud = try rtu.int("baud", default: 9600, in: 300...4_000_000)
+            guard Self.standardBauds.contains(baud) else {
+                throw ConfigError(
+                    key: rtu.key("baud"), reason: "\(baud) is not a standard rate (e.g. 9600, 19200, 115200)")
+            }
+            // Unit 0 is broadcast on a serial line: nothing ever answers it.
+            guard unit != 0 else {
+                throw ConfigError(key: node.key("unit"), reason: "0 is the broadcast address on RTU; use 1-247")
+            }
             transport = .rtu(
                 .init(
                     device: device, baud: baud, parity: Character(parity),
@@ -113,11 +138,19 @@ public struct ModbusDevice: Sendable, Equatable {
 }
 
 extension ModbusTransport {
+    static func resolved(_ path: String) -> String {
+        guard let real = realpath(path, nil) else { return path }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
     /// Devices that share this are one bus: one owner, one request at a time.
     var busKey: String {
         switch self {
         case .tcp(let host, let port): "tcp:\(host):\(port)"
-        case .rtu(let line): "rtu:\(line.device)"
+        case .rtu(let line):
+            // /dev/serial/by-id/... and /dev/ttyUSB0 are one line: compare what they point to.
+            "rtu:\(Self.resolved(line.device))"
         }
     }
 }

@@ -61,7 +61,10 @@ public struct RegisterDecoder: Sendable {
         case .i16: return Double(Int16(bitPattern: words[offset]))
         case .u32: return Double(combined())
         case .i32: return Double(Int32(bitPattern: combined()))
-        case .f32: return Double(Float(bitPattern: combined()))
+        case .f32:
+            // The float the device meant (13.1), not its widened double (13.100000381469727).
+            let float = Float(bitPattern: combined())
+            return float.isFinite ? Double(float.description) ?? Double(float) : Double(float)
         case .bit(let bit): return Double((words[offset] >> UInt16(bit)) & 1)
         case .bit32(let bit): return Double((combined() >> UInt32(bit)) & 1)
         }

@@ -156,7 +156,12 @@ extension RegisterMap {
     /// silently overwrite. Bits may share their register, with other bits of the same width only.
     private func checkConsistency(file: String) throws(RegisterMapError) {
         var seen: [String: String] = [:]
+        let hasJars = entries.contains { $0.jar != nil }
         for entry in entries {
+            if hasJars && entry.jar == nil && entry.metric == "jars" {
+                throw RegisterMapError(
+                    file: file, entry: entry.origin, reason: "jars is the name of the per-jar values")
+            }
             let name = entry.jar.map { "\(entry.metric) of jar \($0)" } ?? entry.metric
             if let other = seen[name] {
                 throw RegisterMapError(
