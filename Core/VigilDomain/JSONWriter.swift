@@ -82,6 +82,43 @@ public struct JSONWriter {
         }
     }
 
+    /// `"2026-11-29T04:00:00.125Z"`, written digit by digit: no intermediate strings on the hot path.
+    public mutating func timestamp(_ time: Timestamp) {
+        let millisecondsSinceEpoch = time.millisecondsSinceEpoch
+        var millis = millisecondsSinceEpoch % 1000
+        if millis < 0 { millis += 1000 }
+        let seconds = (millisecondsSinceEpoch - millis) / 1000
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 { secondOfDay += 86_400 }
+        let (year, month, day) = Timestamp.civil(fromDays: (seconds - secondOfDay) / 86_400)
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        bytes.append(UInt8(ascii: "."))
+        digits(millis, 3)
+        bytes.append(UInt8(ascii: "Z"))
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Bytes the caller prepared once, such as a constant `"metric":` key.
     public mutating func raw(bytes prepared: [UInt8]) {
         bytes.append(contentsOf: prepared)

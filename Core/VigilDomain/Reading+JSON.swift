@@ -88,7 +88,7 @@ extension Reading {
             writer.key("seq")
             writer.integer(seq)
             writer.raw(bytes: middle)
-            writer.string(ts.rfc3339)
+            writer.timestamp(ts)
             writer.comma()
             writer.key("v")
             writer.integer(schemaVersion)

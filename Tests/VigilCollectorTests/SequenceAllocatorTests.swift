@@ -119,3 +119,19 @@ import VigilYAML
         }
     }
 }
+
+@Suite struct SequenceBlockTests {
+    @Test func blocksContinueTheSequenceAndSurviveARestart() throws {
+        var template = Array("/tmp/vigil-blocks-XXXXXX".utf8CString)
+        let path = String(cString: mkdtemp(&template)!) + "/collector.db"
+        var allocator = try SequenceAllocator(path: path, blockSize: 100)
+        #expect(try allocator.allocate("a") == 1)
+        let block = try allocator.reserveBlock("a")
+        #expect(block.lowerBound == 2)
+        #expect(block.count == 100)
+        allocator.close()
+        var again = try SequenceAllocator(path: path, blockSize: 100)
+        #expect(try again.allocate("a") > block.upperBound)
+        again.close()
+    }
+}
