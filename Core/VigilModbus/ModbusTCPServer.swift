@@ -54,18 +54,7 @@ public final class ModbusTCPServer: Sendable {
 
     /// Serves one client at a time on a dedicated thread until `stop()`.
     public func start() {
-        let server = self
-        let body = Unmanaged.passRetained(Box { server.serve() }).toOpaque()
-        var thread = pthread_t()
-        if pthread_create(
-            &thread, nil,
-            { raw in
-                Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().run()
-                return nil
-            }, body) == 0
-        {
-            pthread_detach(thread)
-        }
+        OSThread.spawn { [self] in serve() }
     }
 
     public func stop() {
@@ -87,10 +76,5 @@ public final class ModbusTCPServer: Sendable {
             }
             modbus_close(context)
         }
-    }
-
-    private final class Box {
-        let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
     }
 }

@@ -90,6 +90,14 @@ extension Broker {
     }
 
     /// Polls `waitpid` until the child exits or the time is up; true if it was reaped.
+    /// SIGTERM, two seconds' grace, then SIGKILL: how every helper process of the tests is stopped.
+    static func terminate(_ child: pid_t) {
+        kill(child, SIGTERM)
+        if reap(child, within: .seconds(2)) { return }
+        kill(child, SIGKILL)
+        _ = reap(child, within: .seconds(2))
+    }
+
     static func reap(_ child: pid_t, within limit: Duration) -> Bool {
         var status: Int32 = 0
         let deadline = ContinuousClock.now + limit

@@ -71,10 +71,7 @@ public final class Broker: Sendable {
     /// Stops the broker: SIGTERM, a short grace period, then SIGKILL. Does nothing if it is not running.
     public func stop() {
         guard let child = pid.withLock({ $0.take() }) else { return }
-        kill(child, SIGTERM)
-        if Self.reap(child, within: .seconds(2)) { return }
-        kill(child, SIGKILL)
-        _ = Self.reap(child, within: .seconds(2))
+        Self.terminate(child)
     }
 
     /// Starts the broker again on the same port, as a restarted site broker would be.

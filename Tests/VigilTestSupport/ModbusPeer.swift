@@ -153,10 +153,7 @@ public final class ModbusPeer: Sendable {
     /// Stops the peer: SIGTERM, a short grace period, then SIGKILL. Does nothing if it is not running.
     public func stop() {
         guard let child = state.withLock({ $0.pid.take() }) else { return }
-        kill(child, SIGTERM)
-        if Broker.reap(child, within: .seconds(2)) { return }
-        kill(child, SIGKILL)
-        _ = Broker.reap(child, within: .seconds(2))
+        Broker.terminate(child)
     }
 
     /// Starts the peer again on the same port or device with the current image, as a power-cycled device.

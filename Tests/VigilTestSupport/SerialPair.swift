@@ -94,10 +94,7 @@ public final class SerialPair: Sendable {
     /// Stops socat: SIGTERM, a short grace period, then SIGKILL. Both ends disappear.
     public func stop() {
         guard let child = pid.withLock({ $0.take() }) else { return }
-        kill(child, SIGTERM)
-        if Broker.reap(child, within: .seconds(2)) { return }
-        kill(child, SIGKILL)
-        _ = Broker.reap(child, within: .seconds(2))
+        Broker.terminate(child)
     }
 }
 
