@@ -18,16 +18,13 @@ extension RegisterDecoder {
             var scaling: RegisterMap.Scaling
             var range: Int
             var offset: Int
+            /// Decimal places when the value is an integer register divided by a power of ten: it
+            /// is then written exactly from the integer, without a floating-point formatter.
             var places: Int?
         }
 
         let members: [Member]
         let slots: [Slot]
-        /// Per entry: which planned range holds it, and at what offset.
-        let locations: [(range: Int, offset: Int)]
-        /// Per entry: decimal places when the value is an integer register divided by a power of
-        /// ten, so it can be written exactly from the integer.
-        let places: [Int?]
 
         init(map: RegisterMap, plan: ReadPlan) {
             var locations = [(range: Int, offset: Int)](repeating: (0, 0), count: map.entries.count)
@@ -36,7 +33,6 @@ extension RegisterDecoder {
                     locations[index] = (rangeIndex, map.entries[index].address - range.address)
                 }
             }
-            self.locations = locations
             var members: [(String, Member)] = []
             for (index, entry) in map.entries.enumerated() where entry.jar == nil {
                 members.append((entry.metric, .scalar(key: Self.key(entry.metric), entry: index)))
@@ -63,7 +59,6 @@ extension RegisterDecoder {
                 default: return nil
                 }
             }
-            self.places = places
             slots = map.entries.indices.map { index in
                 let entry = map.entries[index]
                 return Slot(
