@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import VigilModbus
 import VigilTestSupport
@@ -77,5 +78,47 @@ struct ModbusConnectionTests {
         #expect(registers[1] == UInt16(bitPattern: -15))
         #expect(registers[117] == 4464)  // jar 24's resistance, low word of 70,000
         peer.stop()
+    }
+}
+
+extension ModbusConnectionTests {
+    /// Modbus CRC-16 (polynomial 0xA001), low byte first on the wire.
+    static func crc(_ bytes: [UInt8]) -> UInt16 {
+        var crc: UInt16 = 0xFFFF
+        for byte in bytes {
+            crc ^= UInt16(byte)
+            for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xA001 : crc >> 1 }
+        }
+        return crc
+    }
+
+    @Test func aCorruptedFrameIsACRCErrorAndNeverAValue() throws {
+        let line = try SerialPair()
+        let fd = open(line.deviceB, O_RDWR | O_NOCTTY)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        // A unit on a noisy line: it answers with the right shape and a wrong checksum.
+        OSThread.spawn {
+            var request = [UInt8](repeating: 0, count: 8)
+            var received = 0
+            while received < 8 {
+                let count = request.withUnsafeMutableBytes { read(fd, $0.baseAddress! + received, 8 - received) }
+                if count <= 0 { return }
+                received += count
+            }
+            let body: [UInt8] = [request[0], 4, 2, 0x12, 0x34]
+            let good = Self.crc(body)
+            let reply = body + [UInt8(good & 0xFF) ^ 0xFF, UInt8(good >> 8)]
+            _ = reply.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        }
+        let connection = try ModbusConnection(.rtu(.init(device: line.deviceA, baud: 19_200)))
+        do {
+            let registers = try connection.readRegisters(
+                unit: 1, table: .input, address: 0, count: 1, timeout: .milliseconds(500))
+            Issue.record("a corrupted frame was read as \(registers)")
+        } catch {
+            #expect(error.kind == .crc, "\(error)")
+            #expect(!error.unitAnswered)
+        }
     }
 }
