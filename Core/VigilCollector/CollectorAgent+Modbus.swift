@@ -1,6 +1,7 @@
 import Synchronization
 import VigilDomain
 import VigilMQTT
+import VigilModbus
 import VigilRuntime
 
 extension CollectorAgent {
@@ -10,22 +11,19 @@ extension CollectorAgent {
     /// pool per reading, and two buses use two cores.
     func runModbus(_ context: AgentContext<Settings>, sequences: sending SequenceAllocator) async throws {
         let devices = context.settings.devices
-        var buses: [String: [BusPoller.Device]] = [:]
-        var lines: [String: ModbusDevice] = [:]
         let publisher = ModbusPublisher(devices: devices, context: context, sequences: sequences)
+        // Devices on one line or endpoint share one bus (its settings agree: checked when loaded).
+        var buses: [String: (transport: ModbusTransport, devices: [BusPoller.Device])] = [:]
         for (index, device) in devices.enumerated() {
-            // An RTU line's settings come from its first device; all devices on it must agree.
-            if let first = lines[device.transport.busKey], first.transport != device.transport {
-                throw ConfigError(
-                    key: "devices", reason: "\(device.name) and \(first.name) share a line with different settings")
-            }
-            lines[device.transport.busKey] = lines[device.transport.busKey] ?? device
-            buses[device.transport.busKey, default: []].append(
+            let key = device.transport.busKey
+            buses[key, default: (device.transport, [])].devices.append(
                 BusPoller.Device(
                     index: index, unit: device.unit, plan: publisher.decoders[index].plan, timeout: device.timeout,
                     retries: device.retries, interval: device.interval, backoffMax: device.backoffMax))
         }
-        let pollers = buses.keys.sorted().map { BusPoller(transport: lines[$0]!.transport, devices: buses[$0]!) }
+        let pollers = buses.keys.sorted().map {
+            BusPoller(transport: buses[$0]!.transport, devices: buses[$0]!.devices)
+        }
         for poller in pollers {
             poller.start { index, outcome, at in publisher.handle(index, outcome, at: at) }
         }
