@@ -32,14 +32,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     public var description: String { rfc3339 }
 
     public var rfc3339: String {
-        let millis = Int64.floorMod(millisecondsSinceEpoch, 1000)
-        let seconds = (millisecondsSinceEpoch - millis) / 1000
-        let secondOfDay = Int64.floorMod(seconds, 86_400)
-        let days = (seconds - secondOfDay) / 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
-        return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))T"
-            + "\(Self.pad(secondOfDay / 3600, 2)):\(Self.pad(secondOfDay / 60 % 60, 2)):\(Self.pad(secondOfDay % 60, 2))"
-            + ".\(Self.pad(millis, 3))Z"
+        // One spelling of the format: the JSON writer's, without its quotes.
+        var writer = JSONWriter(capacity: 26)
+        writer.timestamp(self)
+        return String(decoding: writer.bytes.dropFirst().dropLast(), as: UTF8.self)
     }
 
     /// Parses RFC 3339 with optional fraction and `Z` or a numeric offset; nil when malformed.
@@ -129,18 +125,6 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-    }
-}
-
-extension Int64 {
-    fileprivate static func floorMod(_ value: Int64, _ divisor: Int64) -> Int64 {
-        let remainder = value % divisor
-        return remainder < 0 ? remainder + divisor : remainder
     }
 }
 

@@ -31,14 +31,3 @@ import VigilDomain
         #expect(Timestamp(rfc3339: text) == nil)
     }
 }
-
-@Suite struct TimestampJSONTests {
-    @Test func theJSONWriterSpellsTimesLikeRFC3339() {
-        for sample: Int64 in [0, 1, 999, 1_795_924_800_125, 4_102_444_800_000, -1, -86_400_001, 951_782_400_000] {
-            let time = Timestamp(millisecondsSinceEpoch: sample)
-            var writer = JSONWriter(capacity: 32)
-            writer.timestamp(time)
-            #expect(String(decoding: writer.bytes, as: UTF8.self) == "\"\(time.rfc3339)\"")
-        }
-    }
-}
