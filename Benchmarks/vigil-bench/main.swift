@@ -71,9 +71,10 @@ func stop(_ process: Process) {
 }
 
 /// Readings per second that reach the broker from the real collector binary polling `devices`
-/// battery monitors as fast as it can.
+/// battery monitors as fast as it can, and the collector's CPU time per reading: the throughput
+/// depends on what else shares the 2 cores, the CPU cost much less.
 func collectorRate(binDirectory: String, work: String, modbusPorts: [Int], devicesPerPort: Int, seconds: Double)
-    async throws -> Double
+    async throws -> (readingsPerSecond: Double, cpuPerReading: Double)
 {
     let brokerPort = freePort()
     try
@@ -123,12 +124,24 @@ func collectorRate(binDirectory: String, work: String, modbusPorts: [Int], devic
     defer { stop(collector) }
     try await Task.sleep(for: .seconds(2))
     let (before, started) = await received.next()
+    let cpuBefore = cpuSeconds(collector.processIdentifier)
     try await Task.sleep(for: .seconds(seconds))
     let (after, ended) = await received.next()
-    let rate = Double(after - before) / ended.timeIntervalSince(started)
+    let cpu = cpuSeconds(collector.processIdentifier) - cpuBefore
     drain.cancel()
     await counter.disconnect()
-    return rate
+    return (Double(after - before) / ended.timeIntervalSince(started), cpu / Double(max(after - before, 1)))
+}
+
+/// User plus system CPU time a process has used so far, from /proc.
+func cpuSeconds(_ pid: Int32) -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let end = stat.lastIndex(of: ")")
+    else { return 0 }
+    // Fields after the command name: state is field 3, utime 14 and stime 15.
+    let fields = stat[stat.index(after: end)...].split(separator: " ")
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
 /// The broker's running count of received publishes, and when it last changed.
@@ -155,7 +168,7 @@ let binDirectory = ProcessInfo.processInfo.environment["VIGIL_BIN_DIR"] ?? ".bui
 let work = NSTemporaryDirectory() + "vigil-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
 
-let servers = try (0..<4).map { _ in try ModbusTCPServer(input: batteryImage()) }
+let servers = try (0..<4).map { _ in try BenchModbusPeer(input: batteryImage()) }
 for server in servers { server.start() }
 let raw = try rawModbusRate(port: servers[0].port, seconds: 3)
 let collector = try await collectorRate(
@@ -165,10 +178,14 @@ func format(_ value: Double) -> String { String(format: "%.0f", value) }
 print("benchmark                                             value     ratio")
 print("raw libmodbus 118-register reads/s, one connection (ref)  \(format(raw))")
 print(
-    "collector battery readings/s to the broker, 4 buses       \(format(collector))     "
-        + "\(String(format: "%.2f", collector / raw))× raw")
+    "collector battery readings/s to the broker, 4 buses       \(format(collector.readingsPerSecond))     "
+        + "\(String(format: "%.2f", collector.readingsPerSecond / raw))× raw")
+print(
+    "collector CPU per reading (µs)                            "
+        + String(format: "%.1f", collector.cpuPerReading * 1e6))
 let results: [String: Any] = [
-    "raw_modbus_reads_per_s": raw, "collector_readings_per_s": collector, "ratio_to_raw": collector / raw,
+    "raw_modbus_reads_per_s": raw, "collector_readings_per_s": collector.readingsPerSecond,
+    "ratio_to_raw": collector.readingsPerSecond / raw, "collector_cpu_us_per_reading": collector.cpuPerReading * 1e6,
 ]
 let json = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys, .prettyPrinted])
 try FileManager.default.createDirectory(atPath: "Benchmarks", withIntermediateDirectories: true)
