@@ -7,11 +7,11 @@ import VigilRuntime
 extension CollectorAgent {
     /// Polls every configured device, one thread per bus, and publishes readings and device status.
     ///
-    /// Each bus thread decodes, encodes and publishes its own readings: no hop through the async
-    /// pool per reading, and two buses use two cores.
-    func runModbus(_ context: AgentContext<Settings>, sequences: sending SequenceAllocator) async throws {
+    /// Each bus thread decodes and encodes its own readings and hands them to the outbox: no hop
+    /// through the async pool per reading, and two buses use two cores.
+    func runModbus(_ context: AgentContext<Settings>, _ outbox: Outbox) async throws {
         let devices = context.settings.devices
-        let publisher = ModbusPublisher(devices: devices, context: context, sequences: sequences)
+        let publisher = ModbusPublisher(devices: devices, context: context, outbox: outbox)
         // Devices on one line or endpoint share one bus (its settings agree: checked when loaded).
         var buses: [String: (transport: ModbusTransport, devices: [BusPoller.Device])] = [:]
         for (index, device) in devices.enumerated() {
@@ -29,7 +29,7 @@ extension CollectorAgent {
         }
         context.log.notice("polling \(devices.count) Modbus devices on \(pollers.count) buses")
         // The inbox ends when the runtime stops the agent; until then, fault injection is refused.
-        for await message in context.messages {
+        for await message in context.messages where !acknowledgement(message, context, outbox) {
             context.reject(message, reason: "command/simulator: the collector reads Modbus devices, not the simulator")
         }
         for poller in pollers { poller.stop(within: .milliseconds(600)) }
@@ -47,9 +47,9 @@ final class ModbusPublisher: Sendable {
         /// needs to fill a range it could not read.
         var lastRanges: [([UInt16], Timestamp)?] = []
         var lastStatus: Timestamp?
-        /// Sequence numbers reserved on disk for this asset and not yet used: only a block
-        /// boundary takes the shared lock.
-        var sequences: ClosedRange<UInt64>?
+        /// The asset's last `seq`; the device lock already covers it, so numbering takes no other.
+        var lastSeq: UInt64 = 0
+        var closed = false
         /// Counts not yet added to the agent's counters, flushed about once a second.
         var pending: [String: Int] = [:]
         var lastFlush: Timestamp?
@@ -58,10 +58,9 @@ final class ModbusPublisher: Sendable {
     let devices: [ModbusDevice]
     let decoders: [RegisterDecoder]
     let envelopes: [Reading.Envelope]
+    let topics: [String]
     let context: AgentContext<CollectorAgent.Settings>
-    /// Shared by the bus threads; SQLite writes only once per thousand readings of an asset.
-    /// nil once closed at stop.
-    let sequences: Mutex<SequenceAllocator?>
+    let outbox: Outbox
     private let states: [Slot]
 
     final class Slot: Sendable {
@@ -69,16 +68,23 @@ final class ModbusPublisher: Sendable {
         init(_ state: DeviceState) { self.state = Mutex(state) }
     }
 
-    init(devices: [ModbusDevice], context: AgentContext<CollectorAgent.Settings>, sequences: sending SequenceAllocator)
-    {
+    init(devices: [ModbusDevice], context: AgentContext<CollectorAgent.Settings>, outbox: Outbox) {
         self.devices = devices
         decoders = devices.map { RegisterDecoder(map: $0.map) }
         envelopes = devices.map {
-            Reading.Envelope(site: context.common.site, asset: $0.asset, kind: $0.kind, source: $0.source)
+            Reading.Envelope(
+                site: context.common.site, asset: $0.asset, kind: $0.kind, source: $0.source,
+                collector: context.common.agentID)
         }
+        topics = devices.map { context.topics.telemetry($0.asset) }
         self.context = context
-        self.sequences = Mutex(sequences)
-        states = devices.map { Slot(DeviceState(health: DeviceHealth(unreachableAfter: $0.unreachableAfter))) }
+        self.outbox = outbox
+        states = devices.map {
+            Slot(
+                DeviceState(
+                    health: DeviceHealth(unreachableAfter: $0.unreachableAfter),
+                    lastSeq: outbox.lastSequences[$0.asset.rawValue] ?? 0))
+        }
     }
 
     func handle(_ index: Int, _ outcome: PollOutcome, at: Timestamp) {
@@ -138,16 +144,14 @@ final class ModbusPublisher: Sendable {
             }
             return (quality, values, status, changed)
         }
-        let seq: UInt64
-        do {
-            guard let next = try takeSequence(index) else { return }
-            seq = next
-        } catch {
-            // Without a sequence number that can never repeat, a reading must not be published.
-            context.counters.increment("sequence_failed")
-            context.log.error("cannot reserve a sequence number for \(device.asset): \(error)")
-            return
-        }
+        // After stop a bus thread still inside a slow request drops its outcome.
+        guard
+            let seq = states[index].state.withLock({ state -> UInt64? in
+                guard !state.closed else { return nil }
+                state.lastSeq += 1
+                return state.lastSeq
+            })
+        else { return }
         var payload: [UInt8]?
         if complete {
             payload = decoders[index].encodedReading(
@@ -156,11 +160,11 @@ final class ModbusPublisher: Sendable {
         if payload == nil {
             let reading = Reading(
                 site: context.common.site, asset: device.asset, kind: device.kind, seq: seq, ts: at,
-                source: device.source, quality: quality, values: values ?? decode(index, outcome.registers))
+                source: device.source, quality: quality, values: values ?? decode(index, outcome.registers),
+                collector: context.common.agentID)
             payload = reading.encodedJSON()
         }
-        context.enqueue(
-            MQTTMessage(topic: context.topics.telemetry(device.asset), payload: payload!, qos: .atLeastOnce))
+        outbox.submit(asset: device.asset, seq: seq, topic: topics[index], payload: payload!)
         count(index, quality == .good ? nil : "readings_\(quality.rawValue)", at: at)
         if let status {
             if change {
@@ -176,24 +180,6 @@ final class ModbusPublisher: Sendable {
                     topic: context.topics.device(device.name), payload: PayloadCodec.encode(status), qos: .atLeastOnce,
                     retain: true))
         }
-    }
-
-    /// The next number of the device's block, reserving a new block (under the shared lock) when
-    /// it runs out; nil once the publisher is closed.
-    private func takeSequence(_ index: Int) throws -> UInt64? {
-        if let seq = states[index].state.withLock({ state -> UInt64? in
-            guard let block = state.sequences else { return nil }
-            state.sequences = block.count > 1 ? block.lowerBound + 1...block.upperBound : nil
-            return block.lowerBound
-        }) {
-            return seq
-        }
-        let asset = devices[index].asset.rawValue
-        guard let block = try sequences.withLock({ try $0?.reserveBlock(asset) }) else { return nil }
-        states[index].state.withLock { state in
-            state.sequences = block.count > 1 ? block.lowerBound + 1...block.upperBound : nil
-        }
-        return block.lowerBound
     }
 
     /// Counts a reading locally and adds the counts to the agent's about once a second: four bus
@@ -214,14 +200,11 @@ final class ModbusPublisher: Sendable {
     func close() {
         for slot in states {
             let pending = slot.state.withLock { state in
+                state.closed = true
                 defer { state.pending = [:] }
                 return state.pending
             }
             for (name, amount) in pending { context.counters.increment(name, by: amount) }
-        }
-        sequences.withLock { allocator in
-            allocator?.close()
-            allocator = nil
         }
     }
 

@@ -11,7 +11,16 @@ extension CollectorAgent {
     /// Publishes a recorded file as readings, paced at the configured rate; refused rows are
     /// counted and logged with their line, never published. When the file ends the collector
     /// stays up (a systemd service that exits is restarted) and says it is done.
-    func runReplay(_ context: AgentContext<Settings>, _ sequences: inout SequenceAllocator) async throws {
+    func runReplay(_ context: AgentContext<Settings>, _ outbox: Outbox) async throws {
+        var sequences = SequenceNumbers(last: outbox.lastSequences)
+        // Acknowledgements must empty the outbox while a long file plays, not after it.
+        let inbox = Task {
+            for await message in context.messages where !acknowledgement(message, context, outbox) {
+                context.reject(
+                    message, reason: "command/simulator: the collector is replaying a file, not simulating")
+            }
+        }
+        defer { inbox.cancel() }
         guard let settings = context.settings.replay else {
             throw ConfigError(key: "replay", reason: "source replay needs a replay section")
         }
@@ -46,13 +55,13 @@ extension CollectorAgent {
                     // As fast as possible still lets the agent's other tasks run now and then.
                     await Task.yield()
                 }
-                let reading = record.reading(
-                    site: context.common.site, seq: try sequences.allocate(record.asset.rawValue),
+                var reading = record.reading(
+                    site: context.common.site, seq: sequences.next(record.asset.rawValue),
                     source: "replay://\(source.file)#L\(record.line)")
-                context.enqueue(
-                    MQTTMessage(
-                        topic: context.topics.telemetry(record.asset), payload: reading.encodedJSON(), qos: .atLeastOnce
-                    ))
+                reading.collector = context.common.agentID
+                outbox.submit(
+                    asset: record.asset, seq: reading.seq, topic: context.topics.telemetry(record.asset),
+                    payload: reading.encodedJSON())
                 context.counters.increment("readings")
             }
             let now = clock.now
@@ -68,9 +77,7 @@ extension CollectorAgent {
         if terminal { Self.overwrite(summary + "\n") }
         context.log.notice("replay finished: \(summary)")
         context.counters.increment("replay_finished")
-        for await message in context.messages {
-            context.reject(message, reason: "command/simulator: the collector is replaying a file, not simulating")
-        }
+        await inbox.value
     }
 
     private static func overwrite(_ line: String) {

@@ -14,7 +14,8 @@ extension CollectorAgent {
     ///
     /// Readings carry simulated time: at `speed` 3600 an hour passes every second, and `ts` says so,
     /// so trends and remaining-life estimates see the ageing they would see in a year on site.
-    func runSimulator(_ context: AgentContext<Settings>, _ sequences: inout SequenceAllocator) async throws {
+    func runSimulator(_ context: AgentContext<Settings>, _ outbox: Outbox) async throws {
+        var sequences = SequenceNumbers(last: outbox.lastSequences)
         let settings = context.settings.simulation
         var site: SimulatedSite
         do {
@@ -25,7 +26,9 @@ extension CollectorAgent {
         let (events, sink) = AsyncStream.makeStream(of: SimulatorEvent.self)
         // Commands arrive in the agent's inbox, which the runtime closes at stop: that ends the loop.
         let forwarder = Task {
-            for await message in context.messages { sink.yield(.command(message)) }
+            for await message in context.messages where !acknowledgement(message, context, outbox) {
+                sink.yield(.command(message))
+            }
             sink.finish()
         }
         let ticker = Task {
@@ -69,12 +72,11 @@ extension CollectorAgent {
                 for sample in site.sample(elapsed: elapsed) {
                     let reading = Reading(
                         site: context.common.site, asset: sample.asset, kind: sample.kind,
-                        seq: try sequences.allocate(sample.asset.rawValue), ts: ts, source: "sim", values: sample.values
-                    )
-                    context.enqueue(
-                        MQTTMessage(
-                            topic: context.topics.telemetry(sample.asset), payload: reading.encodedJSON(),
-                            qos: .atLeastOnce))
+                        seq: sequences.next(sample.asset.rawValue), ts: ts, source: "sim", values: sample.values,
+                        collector: context.common.agentID)
+                    outbox.submit(
+                        asset: sample.asset, seq: reading.seq, topic: context.topics.telemetry(sample.asset),
+                        payload: reading.encodedJSON())
                     context.counters.increment("readings")
                 }
                 if lastTruth.map({ $0.duration(to: now) >= context.settings.simulation.truthInterval }) ?? true {

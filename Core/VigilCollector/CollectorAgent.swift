@@ -16,6 +16,7 @@ public struct CollectorAgent: Agent {
         public var simulation: SimulationSettings
         public var devices: [ModbusDevice]
         public var replay: ReplaySettings?
+        public var outbox: OutboxSettings
     }
 
     public static let name = "collector"
@@ -23,7 +24,7 @@ public struct CollectorAgent: Agent {
     public init() {}
 
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
-        try section.requireOnly(["source", "interval_ms", "simulator", "maps_dir", "devices", "replay"])
+        try section.requireOnly(["source", "interval_ms", "simulator", "maps_dir", "devices", "replay", "outbox"])
         let simulation = try SimulationSettings(try section.child("simulator"))
         let sourceName = try section.string("source", default: "simulator")
         guard let source = Settings.Source(rawValue: sourceName) else {
@@ -43,7 +44,8 @@ public struct CollectorAgent: Agent {
         return Settings(
             source: source,
             interval: .milliseconds(try section.int("interval_ms", default: 1000, in: 10...3_600_000)),
-            simulation: simulation, devices: devices, replay: replay)
+            simulation: simulation, devices: devices, replay: replay,
+            outbox: try OutboxSettings(try section.child("outbox")))
     }
 
     public static func validateChange(from current: Settings, to new: Settings) throws(ConfigError) {
@@ -60,22 +62,41 @@ public struct CollectorAgent: Agent {
         }
     }
 
-    /// Faults injected while running; refused with a reason unless the source is the simulator.
+    /// Faults injected while running (refused with a reason unless the source is the simulator),
+    /// and the recorder's acknowledgements, which empty the outbox.
     public func subscriptions(_ topics: Topics) -> [String] { [topics.simulatorCommand] }
 
+    public func subscriptions(_ topics: Topics, agentID: TopicLevel) -> [String] {
+        [topics.simulatorCommand, topics.ack(agentID)]
+    }
+
     public func run(_ context: AgentContext<Settings>) async throws {
-        let sequencesPath = context.common.stateDirectory + "/collector.db"
-        switch context.settings.source {
-        case .simulator:
-            var sequences = try SequenceAllocator(path: sequencesPath)
-            defer { sequences.close() }
-            try await runSimulator(context, &sequences)
-        case .modbus:
-            try await runModbus(context, sequences: try SequenceAllocator(path: sequencesPath))
-        case .replay:
-            var sequences = try SequenceAllocator(path: sequencesPath)
-            defer { sequences.close() }
-            try await runReplay(context, &sequences)
+        let outbox = try Outbox(path: context.common.stateDirectory + "/collector.db", context: context)
+        outbox.start()
+        do {
+            switch context.settings.source {
+            case .simulator:
+                try await runSimulator(context, outbox)
+            case .modbus:
+                try await runModbus(context, outbox)
+            case .replay:
+                try await runReplay(context, outbox)
+            }
+        } catch {
+            await outbox.close()
+            throw error
         }
+        await outbox.close()
+    }
+
+    /// Takes an acknowledgement out of the inbox; false for any other message.
+    func acknowledgement(_ message: MQTTMessage, _ context: AgentContext<Settings>, _ outbox: Outbox) -> Bool {
+        guard case .ack(let collector)? = context.topics.parse(message.topic) else { return false }
+        guard collector == context.common.agentID else {
+            context.reject(message, reason: "acknowledgement for another collector (\(collector))")
+            return true
+        }
+        if let ack = context.decode(Acknowledgement.self, from: message) { outbox.acknowledge(ack) }
+        return true
     }
 }

@@ -1,6 +1,6 @@
 extension Reading: Codable {
     enum CodingKeys: String, CodingKey {
-        case v, site, asset, kind, seq, ts, source, quality, values
+        case v, site, asset, kind, seq, ts, source, quality, values, collector, historical
     }
 
     public init(from decoder: any Decoder) throws {
@@ -25,6 +25,8 @@ extension Reading: Codable {
         source = try container.decodeIfPresent(String.self, forKey: .source) ?? ""
         quality = try container.decodeIfPresent(Quality.self, forKey: .quality) ?? .good
         values = try container.decode(Values.self, forKey: .values)
+        collector = try container.decodeIfPresent(TopicLevel.self, forKey: .collector)
+        historical = try container.decodeIfPresent(Bool.self, forKey: .historical) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -38,6 +40,8 @@ extension Reading: Codable {
         try container.encode(source, forKey: .source)
         try container.encode(quality, forKey: .quality)
         try container.encode(values, forKey: .values)
+        try container.encodeIfPresent(collector, forKey: .collector)
+        if historical { try container.encode(true, forKey: .historical) }
     }
 }
 

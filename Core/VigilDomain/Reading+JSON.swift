@@ -1,10 +1,9 @@
 extension Reading {
     /// The reading as JSON, written directly: the collector's hot path (see `JSONWriter`).
     public func encodedJSON() -> [UInt8] {
-        Self.encodedJSON(
-            site: site, asset: asset, kind: kind, seq: seq, ts: ts, source: source, quality: quality,
-            capacity: 256 + values.jars.count * 80
-        ) { writer in
+        let envelope = Envelope(site: site, asset: asset, kind: kind, source: source, collector: collector)
+        let json = envelope.encode(seq: seq, ts: ts, quality: quality, capacity: 256 + values.jars.count * 80) {
+            writer in
             var names = Array(values.scalars.keys) + Array(values.series.keys)
             if !values.jars.isEmpty { names.append("jars") }
             names.sort()
@@ -36,17 +35,23 @@ extension Reading {
                 }
             }
         }
+        return historical ? Self.markedHistorical(json) : json
     }
 
-    /// The envelope of a reading around values written by the caller: the collector writes
-    /// decoded registers straight into it, without building dictionaries first.
-    /// - Parameter values: writes the *members* of the `values` object (no braces), keys sorted.
-    public static func encodedJSON(
-        site: TopicLevel, asset: TopicLevel, kind: AssetKind, seq: UInt64, ts: Timestamp, source: String,
-        quality: Quality, capacity: Int, values: (inout JSONWriter) -> Void
-    ) -> [UInt8] {
-        Envelope(site: site, asset: asset, kind: kind, source: source)
-            .encode(seq: seq, ts: ts, quality: quality, capacity: capacity, values: values)
+    /// An encoded reading with `"historical":true` added, for the outbox's resends: the stored
+    /// bytes are sent again as they are, not decoded and rebuilt. Keys then are not in sorted
+    /// order, which JSON does not require.
+    public static func markedHistorical(_ payload: [UInt8]) -> [UInt8] {
+        let marker = Array(#""historical":true,"#.utf8)
+        guard payload.first == UInt8(ascii: "{"), !payload.starts(with: [UInt8(ascii: "{")] + marker) else {
+            return payload
+        }
+        var marked = [UInt8]()
+        marked.reserveCapacity(payload.count + marker.count)
+        marked.append(UInt8(ascii: "{"))
+        marked.append(contentsOf: marker)
+        marked.append(contentsOf: payload.dropFirst())
+        return marked
     }
 
     /// The constant parts of one asset's readings, prepared once per asset: per reading only the
@@ -55,12 +60,18 @@ extension Reading {
         private let head: [UInt8]
         private let middle: [UInt8]
 
-        public init(site: TopicLevel, asset: TopicLevel, kind: AssetKind, source: String) {
+        public init(site: TopicLevel, asset: TopicLevel, kind: AssetKind, source: String, collector: TopicLevel? = nil)
+        {
             var writer = JSONWriter(capacity: 128)
             writer.raw("{")
             writer.key("asset")
             writer.string(asset.rawValue)
             writer.comma()
+            if let collector {
+                writer.key("collector")
+                writer.string(collector.rawValue)
+                writer.comma()
+            }
             writer.key("kind")
             writer.string(kind.rawValue)
             writer.comma()

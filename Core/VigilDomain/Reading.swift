@@ -15,10 +15,16 @@ public struct Reading: Sendable, Equatable {
     public var source: String
     public var quality: Quality
     public var values: Values
+    /// The agent id of the collector that took the reading: the recorder acknowledges on
+    /// `ack/<collector>`. nil from other producers (a Node-RED flow), which get no acknowledgement.
+    public var collector: TopicLevel?
+    /// True when the collector's outbox sent it again after it went unacknowledged (an outage):
+    /// it is history catching up, not the asset's present state.
+    public var historical: Bool
 
     public init(
         site: TopicLevel, asset: TopicLevel, kind: AssetKind, seq: UInt64, ts: Timestamp,
-        source: String, quality: Quality = .good, values: Values
+        source: String, quality: Quality = .good, values: Values, collector: TopicLevel? = nil, historical: Bool = false
     ) {
         self.site = site
         self.asset = asset
@@ -28,6 +34,8 @@ public struct Reading: Sendable, Equatable {
         self.source = source
         self.quality = quality
         self.values = values
+        self.collector = collector
+        self.historical = historical
     }
 
     /// Whether the source vouches for the values, so a dead link is never judged as a dead battery:

@@ -5,7 +5,8 @@ import VigilStore
 /// One message turned into the row it becomes; built outside the database actor so decoding
 /// does not hold up commits.
 enum RecordRow: Sendable {
-    case telemetry(asset: String, seq: Int64, ts: Int64, kind: String, payload: String)
+    case telemetry(asset: String, seq: Int64, ts: Int64, kind: String, collector: String?, payload: String)
+    case deviceStatus(device: String, ts: Int64, state: String, payload: String)
     case evaluation(asset: String, seq: Int64, ts: Int64, score: Double, findings: Int, payload: String)
     case alertEvent(
         id: String, ts: Int64, asset: String, code: String, transition: String, tier: String, payload: String)
@@ -21,7 +22,14 @@ enum RecordRow: Sendable {
                 let reading = try PayloadCodec.decode(Reading.self, from: message.payload, maximumBytes: maximumBytes)
                 return .telemetry(
                     asset: reading.asset.rawValue, seq: Int64(clamping: reading.seq),
-                    ts: reading.ts.millisecondsSinceEpoch, kind: reading.kind.rawValue, payload: text)
+                    ts: reading.ts.millisecondsSinceEpoch, kind: reading.kind.rawValue,
+                    collector: reading.collector?.rawValue, payload: text)
+            case .device:
+                let status = try PayloadCodec.decode(
+                    DeviceStatus.self, from: message.payload, maximumBytes: maximumBytes)
+                return .deviceStatus(
+                    device: status.device.rawValue, ts: status.ts.millisecondsSinceEpoch,
+                    state: status.state.rawValue, payload: text)
             case .evaluation:
                 let evaluation = try PayloadCodec.decode(
                     Evaluation.self, from: message.payload, maximumBytes: maximumBytes)

@@ -37,7 +37,7 @@ public struct RecorderAgent: Agent {
     }
 
     public func subscriptions(_ topics: Topics) -> [String] {
-        [topics.allTelemetry, topics.allEvaluations, topics.alertEvents, topics.allRejected]
+        [topics.allTelemetry, topics.allEvaluations, topics.alertEvents, topics.allRejected, topics.allDevices]
     }
 
     enum Event: Sendable {
@@ -116,6 +116,14 @@ public struct RecorderAgent: Agent {
             for (table, count) in outcome.inserted { context.counters.increment("stored_\(table)", by: count) }
             if outcome.duplicates > 0 { context.counters.increment("duplicates", by: outcome.duplicates) }
             context.counters.increment("commits")
+            // Only now, after the commit: the collector deletes what an acknowledgement covers.
+            for ack in outcome.acknowledgements {
+                context.enqueue(
+                    MQTTMessage(
+                        topic: context.topics.ack(ack.collector), payload: PayloadCodec.encode(ack), qos: .atLeastOnce))
+                let gaps = ack.assets.values.reduce(0) { $0 + $1.gaps.count }
+                if gaps > 0 { context.counters.set("gaps_\(ack.collector)", to: gaps) }
+            }
             return true
         } catch {
             // Keep the rows and try again on the next flush: a full disk may be freed.

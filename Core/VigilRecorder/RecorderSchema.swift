@@ -27,6 +27,18 @@ enum RecorderSchema {
                 CREATE TABLE invalid_messages (
                     id INTEGER PRIMARY KEY, topic TEXT NOT NULL, reason TEXT NOT NULL,
                     received_ms INTEGER NOT NULL, payload BLOB NOT NULL);
-                """)
+                """),
+        // What each collector's readings have reached, committed with the rows themselves so the
+        // acknowledgements after a restart say exactly what is stored.
+        Migration(
+            version: 2,
+            sql: """
+                CREATE TABLE ledger (
+                    collector TEXT NOT NULL, asset TEXT NOT NULL, committed INTEGER NOT NULL, above TEXT NOT NULL,
+                    PRIMARY KEY (collector, asset)) WITHOUT ROWID;
+                CREATE TABLE device_status (
+                    device TEXT NOT NULL, ts_ms INTEGER NOT NULL, state TEXT NOT NULL, received_ms INTEGER NOT NULL,
+                    payload TEXT NOT NULL, PRIMARY KEY (device, ts_ms)) WITHOUT ROWID;
+                """),
     ]
 }

@@ -14,6 +14,9 @@ public protocol Agent: Sendable {
     /// Topic filters the agent consumes; re-subscribed by the client after every reconnect.
     func subscriptions(_ topics: Topics) -> [String]
 
+    /// The same, for an agent whose topics name itself (the collector's `ack/<collector>`).
+    func subscriptions(_ topics: Topics, agentID: TopicLevel) -> [String]
+
     /// Refuses a remote change that cannot take effect while running (e.g. a database path), so
     /// status never reports a revision as applied when part of it is not.
     static func validateChange(from current: Settings, to new: Settings) throws(ConfigError)
@@ -27,6 +30,8 @@ public protocol Agent: Sendable {
 
 extension Agent {
     public static var persistentSession: Bool { false }
+
+    public func subscriptions(_ topics: Topics, agentID: TopicLevel) -> [String] { subscriptions(topics) }
 
     public static func validateChange(from current: Settings, to new: Settings) throws(ConfigError) {}
 }

@@ -40,6 +40,9 @@ public final class AgentContext<Settings: Sendable>: Sendable {
 
     func beginStopping() { stopping.withLock { $0 = true } }
 
+    /// Whether the broker connection is up now.
+    public var isConnected: Bool { bus.isConnected }
+
     public func publish(_ message: MQTTMessage) async {
         do {
             try await bus.publish(message)

@@ -206,7 +206,8 @@ final class AgentSession<A: Agent>: Sendable {
         pump.cancel()
         context.finishMessages()
         // An agent with no subscriptions has nothing to drain: only its timer to interrupt.
-        let drainTime: Duration = agent.subscriptions(topics).isEmpty ? .zero : .milliseconds(700)
+        let drainTime: Duration =
+            agent.subscriptions(topics, agentID: common.agentID).isEmpty ? .zero : .milliseconds(700)
         if !(await agentDone.wait(for: drainTime)) {
             agentTask.cancel()
             if !(await agentDone.wait(for: .milliseconds(300))) {
@@ -241,7 +242,9 @@ final class AgentSession<A: Agent>: Sendable {
                 if !subscribed {
                     do {
                         try await client.subscribe(topics.config(common.agentID))
-                        for filter in agent.subscriptions(topics) { try await client.subscribe(filter) }
+                        for filter in agent.subscriptions(topics, agentID: common.agentID) {
+                            try await client.subscribe(filter)
+                        }
                         subscribed = true
                     } catch {
                         log.error("subscribing failed: \(error); will retry on the next connection")
@@ -354,15 +357,17 @@ final class AgentSession<A: Agent>: Sendable {
 }
 
 /// A one-way latch with a bounded wait, for stopping steps that must not hang.
-final class Latch: Sendable {
+public final class Latch: Sendable {
     private let value = Mutex(false)
 
-    func set() { value.withLock { $0 = true } }
+    public init() {}
 
-    var isSet: Bool { value.withLock { $0 } }
+    public func set() { value.withLock { $0 = true } }
+
+    public var isSet: Bool { value.withLock { $0 } }
 
     /// Polls rather than awaiting the work itself, so a stuck task cannot hold the caller.
-    func wait(for duration: Duration) async -> Bool {
+    public func wait(for duration: Duration = .seconds(3600 * 24 * 365)) async -> Bool {
         let deadline = ContinuousClock.now + duration
         while !isSet {
             if ContinuousClock.now >= deadline { return false }

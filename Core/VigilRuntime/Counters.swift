@@ -21,6 +21,9 @@ public final class Counters: Sendable {
         }
     }
 
+    /// For gauges, such as how many readings wait in the outbox.
+    public func set(_ name: String, to value: Int) { values.withLock { $0[name] = value } }
+
     public subscript(name: String) -> Int { values.withLock { $0[name, default: 0] } }
 
     public var snapshot: [String: Int] { values.withLock { $0 } }

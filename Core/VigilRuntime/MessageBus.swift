@@ -6,6 +6,8 @@ public protocol MessageBus: Sendable {
     func publish(_ message: MQTTMessage) async throws
     /// Hands the message to the client without waiting, for producers that must not stall.
     func enqueue(_ message: MQTTMessage) throws
+    /// Whether a publish now reaches the broker; the collector keeps readings in its outbox otherwise.
+    var isConnected: Bool { get }
 }
 
 // The client's typed-throws methods already satisfy the protocol.

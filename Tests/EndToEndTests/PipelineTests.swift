@@ -43,7 +43,9 @@ struct PipelineTests {
         #expect(alert?.state == .activeUnacked)
         #expect(messages.all.contains { $0.topic == "vigil/\(site)/evaluation/ups1-str01" })
         // Every topic seen is one the README documents.
-        let documented = ["telemetry/", "evaluation/", "alert/", "alert-events", "status/", "device/", "simulation/"]
+        let documented = [
+            "telemetry/", "evaluation/", "alert/", "alert-events", "status/", "device/", "simulation/", "ack/",
+        ]
         for message in messages.all {
             let rest = message.topic.dropFirst("vigil/\(site)/".count)
             #expect(documented.contains { rest.hasPrefix($0) }, "undocumented topic \(message.topic)")

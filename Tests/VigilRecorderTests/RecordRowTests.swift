@@ -18,7 +18,7 @@ import VigilMQTT
 
     @Test func telemetryKeepsTheOriginalPayload() {
         guard
-            case .telemetry(let asset, let seq, let ts, let kind, let payload) = row(
+            case .telemetry(let asset, let seq, let ts, let kind, let collector, let payload) = row(
                 "vigil/demo/telemetry/pump-1", Self.reading)
         else {
             Issue.record("not a telemetry row")
@@ -28,6 +28,7 @@ import VigilMQTT
         #expect(seq == 7)
         #expect(ts == 1_795_924_800_000)
         #expect(kind == "pump")
+        #expect(collector == nil)
         #expect(payload == Self.reading)
     }
 
@@ -53,18 +54,52 @@ import VigilMQTT
         let directory = String(cString: mkdtemp(&template)!)
         let store = try RecorderStore(path: directory + "/history.db")
         let rows: [RecordRow] = [
-            .telemetry(asset: "a", seq: 1, ts: 0, kind: "pump", payload: "{}"),
-            .telemetry(asset: "a", seq: 2, ts: 0, kind: "pump", payload: "{}"),
-            .telemetry(asset: "b", seq: 1, ts: 0, kind: "pump", payload: "{}"),
+            .telemetry(asset: "a", seq: 1, ts: 0, kind: "pump", collector: nil, payload: "{}"),
+            .telemetry(asset: "a", seq: 2, ts: 0, kind: "pump", collector: nil, payload: "{}"),
+            .telemetry(asset: "b", seq: 1, ts: 0, kind: "pump", collector: nil, payload: "{}"),
         ]
         let first = try await store.write(rows, receivedAt: 1)
         #expect(first.inserted["telemetry"] == 3)
         #expect(first.duplicates == 0)
         let again = try await store.write(
-            rows + [.telemetry(asset: "a", seq: 3, ts: 0, kind: "pump", payload: "{}")], receivedAt: 2)
+            rows + [.telemetry(asset: "a", seq: 3, ts: 0, kind: "pump", collector: nil, payload: "{}")], receivedAt: 2)
         #expect(again.inserted["telemetry"] == 1)
         #expect(again.duplicates == 3)
         #expect(try await store.count("telemetry") == 4)
+        await store.close()
+    }
+
+    @Test func acknowledgesWhatWasCommittedAndRemembersItAcrossARestart() async throws {
+        var template = Array("/tmp/vigil-recorder-XXXXXX".utf8CString)
+        let path = String(cString: mkdtemp(&template)!) + "/history.db"
+        func reading(_ asset: String, _ seq: Int64) -> RecordRow {
+            .telemetry(asset: asset, seq: seq, ts: 0, kind: "pump", collector: "c1", payload: "{}")
+        }
+        let store = try RecorderStore(path: path)
+        let first = try await store.write([1, 2, 4].map { reading("a", $0) } + [reading("b", 1)], receivedAt: 1)
+        #expect(first.acknowledgements.count == 1)
+        let ack = try #require(first.acknowledgements.first)
+        #expect(ack.collector.rawValue == "c1")
+        #expect(ack.assets["a"] == Acknowledgement.Progress(committed: 2, latest: 4, gaps: [3...3]))
+        #expect(ack.assets["b"] == Acknowledgement.Progress(committed: 1))
+        await store.close()
+
+        let reopened = try RecorderStore(path: path)
+        // A duplicate is acknowledged too: the collector sent it again because it missed the ack.
+        let second = try await reopened.write([reading("a", 4), reading("a", 3)], receivedAt: 2)
+        #expect(second.duplicates == 1)
+        #expect(second.acknowledgements.first?.assets["a"] == Acknowledgement.Progress(committed: 4))
+        #expect(second.acknowledgements.first?.assets["b"] == nil)
+        await reopened.close()
+    }
+
+    @Test func readingsWithoutACollectorAreStoredButNotAcknowledged() async throws {
+        var template = Array("/tmp/vigil-recorder-XXXXXX".utf8CString)
+        let store = try RecorderStore(path: String(cString: mkdtemp(&template)!) + "/history.db")
+        let outcome = try await store.write(
+            [.telemetry(asset: "a", seq: 1, ts: 0, kind: "pump", collector: nil, payload: "{}")], receivedAt: 1)
+        #expect(outcome.inserted["telemetry"] == 1)
+        #expect(outcome.acknowledgements.isEmpty)
         await store.close()
     }
 }

@@ -1,40 +1,9 @@
-import Glibc
 import Testing
 import VigilDomain
 import VigilRuntime
 import VigilYAML
 
 @testable import VigilCollector
-
-@Suite struct SequenceAllocatorTests {
-    let path: String = {
-        var template = Array("/tmp/vigil-collector-XXXXXX".utf8CString)
-        return String(cString: mkdtemp(&template)!) + "/collector.db"
-    }()
-
-    @Test func countsUpPerAsset() throws {
-        var allocator = try SequenceAllocator(path: path, blockSize: 10)
-        #expect(try (0..<25).map { _ in try allocator.allocate("a") } == Array(1...25))
-        #expect(try allocator.allocate("b") == 1)
-        allocator.close()
-    }
-
-    @Test func neverRepeatsAfterARestartOrACrash() throws {
-        var first = try SequenceAllocator(path: path, blockSize: 10)
-        var last: UInt64 = 0
-        for _ in 0..<13 { last = try first.allocate("a") }
-        // No close: the process "dies" here; the reservation on disk is all that survives.
-        var second = try SequenceAllocator(path: path, blockSize: 10)
-        let next = try second.allocate("a")
-        #expect(next > last)
-        #expect(next <= last + 10)
-        second.close()
-        first.close()
-        var third = try SequenceAllocator(path: path, blockSize: 10)
-        #expect(try third.allocate("a") > next)
-        third.close()
-    }
-}
 
 @Suite struct CollectorSettingsTests {
     func settings(_ yaml: String) throws -> CollectorAgent.Settings {
@@ -117,21 +86,5 @@ import VigilYAML
                 #expect(error.key == key, "\(error)")
             }
         }
-    }
-}
-
-@Suite struct SequenceBlockTests {
-    @Test func blocksContinueTheSequenceAndSurviveARestart() throws {
-        var template = Array("/tmp/vigil-blocks-XXXXXX".utf8CString)
-        let path = String(cString: mkdtemp(&template)!) + "/collector.db"
-        var allocator = try SequenceAllocator(path: path, blockSize: 100)
-        #expect(try allocator.allocate("a") == 1)
-        let block = try allocator.reserveBlock("a")
-        #expect(block.lowerBound == 2)
-        #expect(block.count == 100)
-        allocator.close()
-        var again = try SequenceAllocator(path: path, blockSize: 100)
-        #expect(try again.allocate("a") > block.upperBound)
-        again.close()
     }
 }

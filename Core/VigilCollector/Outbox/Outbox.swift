@@ -1,0 +1,188 @@
+import Synchronization
+import VigilDomain
+import VigilMQTT
+import VigilModbus
+import VigilRuntime
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Every reading passes through here: committed to the outbox file, then published, and deleted
+/// only once the recorder acknowledges it on `ack/<collector>`. What stays unacknowledged past
+/// `ack_timeout_s` is sent again, marked `historical`, at most `resend_per_s` a second.
+///
+/// One thread owns the file. Producers (bus threads, the simulator) hand readings over without
+/// waiting; the thread commits whatever has gathered in one transaction, so the batch grows with
+/// the load and a quiet site still publishes at once.
+final class Outbox: Sendable {
+    struct Pending: Sendable {
+        var entries: [OutboxStore.Entry] = []
+        var acks: [Acknowledgement] = []
+        var closing = false
+    }
+
+    /// The last committed number of each asset when the outbox opened: numbering continues there.
+    let lastSequences: [String: UInt64]
+    private let pending = Mutex(Pending())
+    private nonisolated(unsafe) let store: OutboxStore
+    private nonisolated(unsafe) let wake: UnsafeMutablePointer<sem_t>
+    private let finished = Latch()
+    private let context: AgentContext<CollectorAgent.Settings>
+
+    init(path: String, context: AgentContext<CollectorAgent.Settings>) throws {
+        store = try OutboxStore(path: path)
+        lastSequences = try store.lastSequences()
+        self.context = context
+        wake = .allocate(capacity: 1)
+        sem_init(wake, 0, 0)
+        context.counters.set("outbox_entries", to: store.count)
+        if store.count > 0 {
+            context.log.notice("outbox holds \(store.count) unacknowledged readings from before; sending them again")
+        }
+    }
+
+    deinit {
+        sem_destroy(wake)
+        wake.deallocate()
+    }
+
+    func start() {
+        OSThread.spawn { [self] in run() }
+    }
+
+    /// Hands a reading over; it is committed and published by the outbox thread.
+    func submit(asset: TopicLevel, seq: UInt64, topic: String, payload: [UInt8]) {
+        let first = pending.withLock { pending in
+            pending.entries.append(.init(asset: asset.rawValue, seq: seq, topic: topic, payload: payload))
+            return pending.entries.count == 1
+        }
+        if first { sem_post(wake) }
+    }
+
+    func acknowledge(_ ack: Acknowledgement) {
+        pending.withLock { $0.acks.append(ack) }
+        sem_post(wake)
+    }
+
+    /// Commits and publishes what was handed over, then stops the thread and closes the file.
+    func close() async {
+        pending.withLock { $0.closing = true }
+        sem_post(wake)
+        _ = await finished.wait()
+    }
+
+    private func run() {
+        var cursor: Int64 = 0
+        var lastResend = Timestamp.now().millisecondsSinceEpoch
+        var lastSizeCheck: Int64 = 0
+        var failures = 0
+        while true {
+            var deadline = timespec()
+            clock_gettime(CLOCK_REALTIME, &deadline)
+            deadline.tv_sec += 1
+            _ = sem_timedwait(wake, &deadline)
+            let (entries, acks, closing) = pending.withLock { pending in
+                defer {
+                    pending.entries = []
+                    pending.acks = []
+                }
+                return (pending.entries, pending.acks, pending.closing)
+            }
+            let now = Timestamp.now().millisecondsSinceEpoch
+            do {
+                if !acks.isEmpty { try apply(acks) }
+                if !entries.isEmpty { try commitAndPublish(entries, now: now, closing: closing) }
+                failures = 0
+            } catch {
+                failures += 1
+                // Readings that cannot be committed are not published: they would be numbers the
+                // next start hands out again. Keep them and retry; the disk may come back.
+                if !entries.isEmpty {
+                    pending.withLock { $0.entries.insert(contentsOf: entries, at: 0) }
+                }
+                let count = context.counters.increment("outbox_write_failed")
+                if count <= 5 || count % 100 == 0 {
+                    context.log.error("outbox: cannot write \(entries.count) readings: \(error)")
+                }
+                if closing {
+                    context.counters.increment("outbox_lost_at_stop", by: entries.count)
+                    context.log.error("outbox: \(entries.count) readings could not be kept at stop")
+                    break
+                }
+                usleep(UInt32(min(failures, 10) * 100_000))
+                continue
+            }
+            if closing { break }
+            do {
+                if now - lastResend >= 200 {
+                    cursor = try resend(after: cursor, now: now, elapsed: now - lastResend)
+                    lastResend = now
+                }
+                if now - lastSizeCheck >= 1000 {
+                    lastSizeCheck = now
+                    try enforceLimit()
+                }
+            } catch {
+                let count = context.counters.increment("outbox_write_failed")
+                if count <= 5 || count % 100 == 0 { context.log.error("outbox: \(error)") }
+            }
+        }
+        store.close()
+        finished.set()
+    }
+
+    private func commitAndPublish(_ entries: [OutboxStore.Entry], now: Int64, closing: Bool) throws {
+        let online = !closing && context.isConnected
+        try store.append(entries, sentAt: online ? now : 0)
+        context.counters.set("outbox_entries", to: store.count)
+        guard online else { return }
+        for entry in entries {
+            context.enqueue(MQTTMessage(topic: entry.topic, payload: entry.payload, qos: .atLeastOnce))
+        }
+    }
+
+    private func apply(_ acks: [Acknowledgement]) throws {
+        var stored: [(asset: String, ranges: [ClosedRange<UInt64>])] = []
+        for ack in acks where ack.collector == context.common.agentID {
+            for (asset, progress) in ack.assets { stored.append((asset, progress.stored)) }
+        }
+        let removed = try store.remove(stored)
+        context.counters.increment("outbox_acknowledged", by: removed)
+        context.counters.set("outbox_entries", to: store.count)
+    }
+
+    /// Sends again, oldest first, what went unacknowledged: a pass walks the outbox from `after`
+    /// and starts over once it reaches the end. Returns where the next pass continues.
+    private func resend(after cursor: Int64, now: Int64, elapsed: Int64) throws -> Int64 {
+        guard context.isConnected, store.count > 0 else { return 0 }
+        let settings = context.settings.outbox
+        let budget = max(1, min(settings.resendPerSecond, settings.resendPerSecond * Int(elapsed) / 1000))
+        let timeout = settings.ackTimeout.components
+        let cutoff = now - (timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)
+        let due = try store.due(after: cursor, cutoff: cutoff, limit: budget)
+        guard !due.isEmpty else { return 0 }
+        for item in due {
+            context.enqueue(
+                MQTTMessage(topic: item.topic, payload: Reading.markedHistorical(item.payload), qos: .atLeastOnce))
+        }
+        try store.markSent(due.map(\.id), at: now)
+        context.counters.increment("outbox_resent", by: due.count)
+        return due.count < budget ? 0 : due.last!.id
+    }
+
+    /// Past the size limit the oldest readings go, never silently. Once a second at most, and only
+    /// the estimated excess: freed pages show up in the size only once whole pages are empty.
+    private func enforceLimit() throws {
+        let limit = context.settings.outbox.maxBytes
+        let used = try store.usedBytes()
+        guard used > limit, store.count > 0 else { return }
+        let perRow = max(1, used / store.count)
+        let dropped = try store.dropOldest(max(100, (used - limit) / perRow + 1))
+        let total = context.counters.increment("outbox_dropped", by: dropped)
+        context.counters.set("outbox_entries", to: store.count)
+        context.log.error(
+            "outbox is full (\(limit >> 20) MiB): dropped the \(dropped) oldest unacknowledged readings "
+                + "(\(total) so far); is the recorder running?")
+    }
+}

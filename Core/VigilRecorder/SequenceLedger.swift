@@ -1,0 +1,88 @@
+import VigilDomain
+
+/// Which readings of each collector's assets are stored: a contiguous watermark, plus the ranges
+/// stored above it while something below them is missing. Pure, so the watermark and gap rules
+/// are tested without a database.
+///
+/// The watermark starts at 0 for an asset never seen: readings 1… are expected. A recorder whose
+/// database was replaced therefore reports the old readings as a gap rather than assuming them
+/// stored, because an acknowledgement is what lets a collector delete a reading for good.
+struct SequenceLedger: Sendable, Equatable {
+    struct Key: Hashable, Sendable {
+        var collector: String
+        var asset: String
+    }
+
+    struct Entry: Sendable, Equatable {
+        var committed: UInt64 = 0
+        /// Stored ranges above `committed + 1`, sorted, disjoint and not adjacent.
+        var above: [ClosedRange<UInt64>] = []
+
+        var progress: Acknowledgement.Progress {
+            var gaps: [ClosedRange<UInt64>] = []
+            var next = committed + 1
+            for range in above {
+                gaps.append(next...range.lowerBound - 1)
+                next = range.upperBound + 1
+            }
+            return Acknowledgement.Progress(committed: committed, latest: above.last?.upperBound, gaps: gaps)
+        }
+
+        /// Returns false when `seq` was already stored.
+        mutating func record(_ seq: UInt64) -> Bool {
+            guard seq > committed else { return false }
+            if seq == committed + 1 {
+                committed = seq
+                if let first = above.first, first.lowerBound == committed + 1 {
+                    committed = first.upperBound
+                    above.removeFirst()
+                }
+                return true
+            }
+            // Binary search for the first range that ends at or after seq - 1.
+            var low = 0
+            var high = above.count
+            while low < high {
+                let middle = (low + high) / 2
+                if above[middle].upperBound + 1 < seq { low = middle + 1 } else { high = middle }
+            }
+            if low < above.count && above[low].contains(seq) { return false }
+            let joinsBelow = low < above.count && above[low].upperBound + 1 == seq
+            let joinsAbove =
+                joinsBelow
+                ? (low + 1 < above.count && above[low + 1].lowerBound == seq + 1)
+                : (low < above.count && above[low].lowerBound == seq + 1)
+            switch (joinsBelow, joinsAbove) {
+            case (true, true):
+                above[low] = above[low].lowerBound...above[low + 1].upperBound
+                above.remove(at: low + 1)
+            case (true, false):
+                above[low] = above[low].lowerBound...seq
+            case (false, true):
+                above[low] = seq...above[low].upperBound
+            case (false, false):
+                above.insert(seq...seq, at: low)
+            }
+            return true
+        }
+    }
+
+    private(set) var entries: [Key: Entry] = [:]
+
+    /// Notes a stored reading; returns false when it was stored before.
+    @discardableResult
+    mutating func record(collector: String, asset: String, seq: UInt64) -> Bool {
+        entries[Key(collector: collector, asset: asset), default: Entry()].record(seq)
+    }
+
+    func progress(collector: String, asset: String) -> Acknowledgement.Progress {
+        (entries[Key(collector: collector, asset: asset)] ?? Entry()).progress
+    }
+
+    /// The acknowledgement for `assets` of one collector.
+    func acknowledgement(collector: TopicLevel, assets: some Sequence<String>) -> Acknowledgement {
+        var progress: [String: Acknowledgement.Progress] = [:]
+        for asset in assets { progress[asset] = self.progress(collector: collector.rawValue, asset: asset) }
+        return Acknowledgement(collector: collector, assets: progress)
+    }
+}

@@ -1,0 +1,75 @@
+import Glibc
+import Testing
+import VigilStore
+
+@testable import VigilCollector
+
+@Suite struct OutboxStoreTests {
+    let path: String = {
+        var template = Array("/tmp/vigil-outbox-XXXXXX".utf8CString)
+        return String(cString: mkdtemp(&template)!) + "/collector.db"
+    }()
+
+    func entries(_ asset: String, _ seqs: ClosedRange<UInt64>) -> [OutboxStore.Entry] {
+        seqs.map { .init(asset: asset, seq: $0, topic: "t/\(asset)", payload: Array("{\"seq\":\($0)}".utf8)) }
+    }
+
+    @Test func numberingContinuesFromWhatWasCommittedEvenWithoutAClose() throws {
+        let first = try OutboxStore(path: path)
+        try first.append(entries("a", 1...7), sentAt: 1)
+        try first.append(entries("b", 1...2), sentAt: 1)
+        // No close: the process dies here. Only what was committed counts.
+        let second = try OutboxStore(path: path)
+        #expect(try second.lastSequences() == ["a": 7, "b": 2])
+        #expect(second.count == 9)
+        var numbers = SequenceNumbers(last: try second.lastSequences())
+        #expect(numbers.next("a") == 8)
+        #expect(numbers.next("c") == 1)
+        second.close()
+        first.close()
+    }
+
+    @Test func acknowledgedRangesAreDeletedAndGapsKept() throws {
+        let store = try OutboxStore(path: path)
+        try store.append(entries("a", 1...10), sentAt: 1)
+        #expect(try store.remove([("a", [1...3, 6...8])]) == 6)
+        #expect(store.count == 4)
+        let left = try store.due(after: 0, cutoff: 1, limit: 100).map { String(decoding: $0.payload, as: UTF8.self) }
+        #expect(left == [#"{"seq":4}"#, #"{"seq":5}"#, #"{"seq":9}"#, #"{"seq":10}"#])
+        store.close()
+    }
+
+    @Test func dueSkipsWhatWasSentRecentlyAndResumesFromTheCursor() throws {
+        let store = try OutboxStore(path: path)
+        try store.append(entries("a", 1...5), sentAt: 0)
+        let firstPass = try store.due(after: 0, cutoff: 100, limit: 2)
+        #expect(firstPass.count == 2)
+        try store.markSent(firstPass.map(\.id), at: 500)
+        let secondPass = try store.due(after: firstPass.last!.id, cutoff: 100, limit: 10)
+        #expect(secondPass.count == 3)
+        #expect(try store.due(after: 0, cutoff: 100, limit: 10).count == 3)
+        #expect(try store.due(after: 0, cutoff: 500, limit: 10).count == 5)
+        store.close()
+    }
+
+    @Test func dropsTheOldestFirst() throws {
+        let store = try OutboxStore(path: path)
+        try store.append(entries("a", 1...5), sentAt: 0)
+        try store.append(entries("b", 1...5), sentAt: 0)
+        #expect(try store.dropOldest(6) == 6)
+        #expect(store.count == 4)
+        #expect(try store.due(after: 0, cutoff: 0, limit: 10).allSatisfy { $0.topic == "t/b" })
+        #expect(try store.usedBytes() > 0)
+        store.close()
+    }
+
+    @Test func aVersionOneFileContinuesPastItsReservation() throws {
+        let old = try Database(path: path)
+        _ = try old.migrate(Array(OutboxStore.migrations.prefix(1)))
+        try old.run("INSERT INTO sequences (asset, reserved) VALUES ('a', 1000)")
+        old.close()
+        let store = try OutboxStore(path: path)
+        #expect(try store.lastSequences() == ["a": 1000])
+        store.close()
+    }
+}
