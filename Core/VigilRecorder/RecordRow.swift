@@ -5,7 +5,8 @@ import VigilStore
 /// One message turned into the row it becomes; built outside the database actor so decoding
 /// does not hold up commits.
 enum RecordRow: Sendable {
-    case telemetry(asset: String, seq: Int64, ts: Int64, kind: String, collector: String?, payload: String)
+    case telemetry(
+        asset: String, seq: Int64, ts: Int64, kind: String, collector: String?, metrics: [Metric], payload: String)
     case deviceStatus(device: String, ts: Int64, state: String, payload: String)
     case evaluation(asset: String, seq: Int64, ts: Int64, score: Double, findings: Int, payload: String)
     case alertEvent(
@@ -13,6 +14,30 @@ enum RecordRow: Sendable {
     case rejected(asset: String, seq: Int64, reason: String, payload: String)
     /// Kept, not dropped: a malformed message is evidence of a broken device or integration.
     case invalid(topic: String, reason: String, payload: [UInt8])
+
+    /// One numeric value of a reading, flattened for the rollups: `jar07.voltage_v`, `phase_current_a.2`.
+    struct Metric: Sendable, Equatable {
+        var name: String
+        var value: Double
+    }
+
+    /// A good reading's values, flattened; stale and failed readings add nothing to the rollups
+    /// (a stale value is a repeat of one already counted).
+    static func metrics(of reading: Reading) -> [Metric] {
+        guard reading.quality == .good else { return [] }
+        var metrics: [Metric] = []
+        for (name, value) in reading.values.scalars { metrics.append(Metric(name: name, value: value)) }
+        for (name, values) in reading.values.series {
+            for (index, value) in values.enumerated() {
+                metrics.append(Metric(name: "\(name).\(index + 1)", value: value))
+            }
+        }
+        for (index, jar) in reading.values.jars.enumerated() {
+            let prefix = index < 9 ? "jar0\(index + 1)." : "jar\(index + 1)."
+            for (name, value) in jar { metrics.append(Metric(name: prefix + name, value: value)) }
+        }
+        return metrics
+    }
 
     static func make(from message: MQTTMessage, topics: Topics, maximumBytes: Int) -> RecordRow {
         do throws(PayloadError) {
@@ -23,7 +48,7 @@ enum RecordRow: Sendable {
                 return .telemetry(
                     asset: reading.asset.rawValue, seq: Int64(clamping: reading.seq),
                     ts: reading.ts.millisecondsSinceEpoch, kind: reading.kind.rawValue,
-                    collector: reading.collector?.rawValue, payload: text)
+                    collector: reading.collector?.rawValue, metrics: metrics(of: reading), payload: text)
             case .device:
                 let status = try PayloadCodec.decode(
                     DeviceStatus.self, from: message.payload, maximumBytes: maximumBytes)

@@ -1,6 +1,7 @@
 public import VigilDomain
 import VigilMQTT
 public import VigilRuntime
+import VigilStore
 
 /// Stores telemetry, evaluations, alarm history and rejections in SQLite, in batched
 /// transactions (at most `batch_max` messages or `batch_ms` milliseconds per commit).
@@ -12,6 +13,12 @@ public struct RecorderAgent: Agent {
         public var batchInterval: Duration
         /// Rows held in memory while the database cannot be written (disk full, locked).
         public var maxPending: Int
+        /// Raw telemetry, evaluations and device status are kept this long.
+        public var retentionDays: Int
+        /// Hourly and daily rollups, alarm history and rejected readings are kept this long.
+        public var rollupRetentionDays: Int
+        /// The database's budget; past it the oldest raw rows are pruned.
+        public var maxDatabaseBytes: Int
     }
 
     public static let name = "recorder"
@@ -22,12 +29,17 @@ public struct RecorderAgent: Agent {
     public init() {}
 
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
-        try section.requireOnly(["database", "batch_max", "batch_ms", "max_pending"])
+        try section.requireOnly([
+            "database", "batch_max", "batch_ms", "max_pending", "retention_days", "rollup_retention_days", "max_db_mb",
+        ])
         return Settings(
             database: try section.optionalString("database"),
             batchMax: try section.int("batch_max", default: 1000, in: 1...100_000),
             batchInterval: .milliseconds(try section.int("batch_ms", default: 50, in: 1...60_000)),
-            maxPending: try section.int("max_pending", default: 100_000, in: 1000...10_000_000))
+            maxPending: try section.int("max_pending", default: 100_000, in: 1000...10_000_000),
+            retentionDays: try section.int("retention_days", default: 90, in: 1...36_500),
+            rollupRetentionDays: try section.int("rollup_retention_days", default: 1825, in: 1...36_500),
+            maxDatabaseBytes: try section.int("max_db_mb", default: 2048, in: 1...10_000_000) << 20)
     }
 
     public static func validateChange(from current: Settings, to new: Settings) throws(ConfigError) {
@@ -74,6 +86,7 @@ public struct RecorderAgent: Agent {
         }
 
         var batch = Batch(maxRows: settings.batchMax, maxAge: settings.batchInterval, maxPending: settings.maxPending)
+        var lastMaintenance: ContinuousClock.Instant?
         for await event in events {
             // Remote configuration may have changed the batching limits since the last message.
             let current = context.settings
@@ -85,7 +98,10 @@ public struct RecorderAgent: Agent {
                 let dropped = batch.append(row, now: .now)
                 if dropped > 0 { self.dropped(dropped, context) }
             case .tick:
-                break
+                if lastMaintenance.map({ .now - $0 >= .seconds(10) }) ?? true {
+                    lastMaintenance = .now
+                    await maintain(store, context)
+                }
             }
             if batch.isDue(now: .now) { await flush(&batch, store, context) }
         }
@@ -98,6 +114,26 @@ public struct RecorderAgent: Agent {
             }
         }
         await store.close()
+    }
+
+    private func maintain(_ store: RecorderStore, _ context: AgentContext<Settings>) async {
+        let settings = context.settings
+        do {
+            let result = try await store.maintain(
+                now: Timestamp.now().millisecondsSinceEpoch, rawDays: settings.retentionDays,
+                rollupDays: settings.rollupRetentionDays, maxBytes: settings.maxDatabaseBytes)
+            context.counters.set("database_bytes", to: result.usedBytes)
+            if result.expired > 0 { context.counters.increment("expired", by: result.expired) }
+            if result.prunedForBudget > 0 {
+                let total = context.counters.increment("pruned_for_budget", by: result.prunedForBudget)
+                context.log.warning(
+                    "database reached its budget of \(settings.maxDatabaseBytes >> 20) MiB: pruned the "
+                        + "\(result.prunedForBudget) oldest raw rows (\(total) so far); rollups are kept")
+            }
+        } catch {
+            let count = context.counters.increment("maintenance_failed")
+            if count <= 5 || count % 100 == 0 { context.log.error("retention and budget: \(error)") }
+        }
     }
 
     private func dropped(_ count: Int, _ context: AgentContext<Settings>) {
@@ -116,6 +152,7 @@ public struct RecorderAgent: Agent {
             for (table, count) in outcome.inserted { context.counters.increment("stored_\(table)", by: count) }
             if outcome.duplicates > 0 { context.counters.increment("duplicates", by: outcome.duplicates) }
             context.counters.increment("commits")
+            context.counters.set("disk_full", to: 0)
             // Only now, after the commit: the collector deletes what an acknowledgement covers.
             for ack in outcome.acknowledgements {
                 context.enqueue(
@@ -126,8 +163,10 @@ public struct RecorderAgent: Agent {
             }
             return true
         } catch {
-            // Keep the rows and try again on the next flush: a full disk may be freed.
+            // Keep the rows and try again on the next flush: a full disk may be freed. Nothing is
+            // acknowledged meanwhile, so the collector keeps the readings in its outbox.
             batch.putBack(rows, now: .now)
+            if let error = error as? SQLiteError, error.isDiskFull { context.counters.set("disk_full", to: 1) }
             let failures = context.counters.increment("write_failed")
             if failures <= 5 || failures % 100 == 0 {
                 context.log.error("writing \(rows.count) rows failed (\(failures) failures so far): \(error)")

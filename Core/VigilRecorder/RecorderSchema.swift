@@ -39,6 +39,13 @@ enum RecorderSchema {
                 CREATE TABLE device_status (
                     device TEXT NOT NULL, ts_ms INTEGER NOT NULL, state TEXT NOT NULL, received_ms INTEGER NOT NULL,
                     payload TEXT NOT NULL, PRIMARY KEY (device, ts_ms)) WITHOUT ROWID;
+                CREATE TABLE rollups (
+                    period TEXT NOT NULL, asset TEXT NOT NULL, metric TEXT NOT NULL, start_ms INTEGER NOT NULL,
+                    count INTEGER NOT NULL, mean REAL NOT NULL, m2 REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL,
+                    PRIMARY KEY (period, asset, metric, start_ms)) WITHOUT ROWID;
+                CREATE INDEX rollups_start ON rollups (start_ms);
+                CREATE INDEX evaluations_ts ON evaluations (ts_ms);
+                CREATE INDEX device_status_ts ON device_status (ts_ms);
                 """),
     ]
 }

@@ -26,15 +26,32 @@ actor RecorderStore {
         var outcome = Outcome()
         var updated = ledger
         var touched: [String: Set<String>] = [:]
+        var rollups: [Rollup.Key: Rollup] = [:]
         try database.transaction {
             for row in rows {
                 let (table, changes) = try insert(row, now)
                 if changes == 0 { outcome.duplicates += 1 } else { outcome.inserted[table, default: 0] += 1 }
-                if case .telemetry(let asset, let seq, _, _, let collector?, _) = row {
+                guard case .telemetry(let asset, let seq, let ts, _, let collector, let metrics, _) = row else {
+                    continue
+                }
+                // Only a reading stored for the first time counts, so the rollups are exact too.
+                if changes > 0 {
+                    for period in Rollup.Period.allCases {
+                        let start = period.start(of: ts)
+                        for metric in metrics {
+                            rollups[
+                                .init(period: period, asset: asset, metric: metric.name, start: start), default: .init()
+                            ]
+                            .add(metric.value)
+                        }
+                    }
+                }
+                if let collector {
                     updated.record(collector: collector, asset: asset, seq: UInt64(seq))
                     touched[collector, default: []].insert(asset)
                 }
             }
+            try save(rollups)
             let save = try database.cached(
                 "INSERT OR REPLACE INTO ledger (collector, asset, committed, above) VALUES (?, ?, ?, ?)")
             for (collector, assets) in touched {
@@ -54,6 +71,28 @@ actor RecorderStore {
         return outcome
     }
 
+    /// Adds a batch's rollups to the stored ones (SQLite computes every SET from the old row).
+    private func save(_ rollups: [Rollup.Key: Rollup]) throws {
+        guard !rollups.isEmpty else { return }
+        let upsert = try database.cached(
+            """
+            INSERT INTO rollups (period, asset, metric, start_ms, count, mean, m2, min, max)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (period, asset, metric, start_ms) DO UPDATE SET
+                count = count + excluded.count,
+                mean = mean + (excluded.mean - mean) * excluded.count / (count + excluded.count),
+                m2 = m2 + excluded.m2
+                    + (excluded.mean - mean) * (excluded.mean - mean) * count * excluded.count
+                    / (count + excluded.count),
+                min = min(min, excluded.min), max = max(max, excluded.max)
+            """)
+        for (key, rollup) in rollups {
+            try upsert.run(
+                .text(key.period.rawValue), .text(key.asset), .text(key.metric), .integer(key.start),
+                .integer(rollup.count), .real(rollup.mean), .real(rollup.m2), .real(rollup.min), .real(rollup.max))
+        }
+    }
+
     private static func loadLedger(_ database: Database) throws -> [SequenceLedger.Key: SequenceLedger.Entry] {
         var entries: [SequenceLedger.Key: SequenceLedger.Entry] = [:]
         for row in try database.query("SELECT collector, asset, committed, above FROM ledger") {
@@ -70,6 +109,58 @@ actor RecorderStore {
         return entries
     }
 
+    struct Maintenance: Sendable {
+        var expired = 0
+        var prunedForBudget = 0
+        var usedBytes = 0
+    }
+
+    /// Retention, then the disk budget. Raw rows older than `rawDays` go (alarm history and
+    /// rejections are the audit trail and stay as long as the rollups); past `maxBytes` the
+    /// oldest raw telemetry goes first, then the oldest evaluations, and the rollups stay.
+    func maintain(now: Int64, rawDays: Int, rollupDays: Int, maxBytes: Int) throws -> Maintenance {
+        var result = Maintenance()
+        let rawCutoff = now - Int64(rawDays) * 86_400_000
+        let keepCutoff = now - Int64(rollupDays) * 86_400_000
+        try database.transaction {
+            result.expired += try database.run("DELETE FROM telemetry WHERE ts_ms < ?", .integer(rawCutoff))
+            result.expired += try database.run("DELETE FROM evaluations WHERE ts_ms < ?", .integer(rawCutoff))
+            result.expired += try database.run("DELETE FROM device_status WHERE ts_ms < ?", .integer(rawCutoff))
+            result.expired += try database.run(
+                "DELETE FROM invalid_messages WHERE received_ms < ?", .integer(rawCutoff))
+            result.expired += try database.run("DELETE FROM rollups WHERE start_ms < ?", .integer(keepCutoff))
+            result.expired += try database.run("DELETE FROM alert_events WHERE ts_ms < ?", .integer(keepCutoff))
+            result.expired += try database.run("DELETE FROM rejected WHERE received_ms < ?", .integer(keepCutoff))
+        }
+        result.usedBytes = try usedBytes()
+        // Freed pages only count once whole pages are empty: prune in steps, re-measuring each time.
+        for table in ["telemetry", "evaluations"] {
+            var steps = 0
+            while result.usedBytes > maxBytes, steps < 50 {
+                let rows = try count(table)
+                guard rows > 0 else { break }
+                let perRow = max(1, result.usedBytes / max(rows, 1))
+                let excess = max(500, (result.usedBytes - maxBytes) / perRow + 1)
+                result.prunedForBudget += try database.run(
+                    "DELETE FROM \(table) WHERE (asset, seq) IN (SELECT asset, seq FROM \(table) ORDER BY ts_ms LIMIT ?)",
+                    .integer(Int64(excess)))
+                result.usedBytes = try usedBytes()
+                steps += 1
+            }
+        }
+        return result
+    }
+
+    /// Bytes in pages that hold data: the file keeps freed pages for reuse, so this is what the
+    /// budget compares, and the file stops growing once it reaches the budget.
+    func usedBytes() throws -> Int {
+        func integer(_ sql: String) throws -> Int {
+            guard case .integer(let value)? = try database.query(sql).first?.first else { return 0 }
+            return Int(value)
+        }
+        return try (integer("PRAGMA page_count") - integer("PRAGMA freelist_count")) * integer("PRAGMA page_size")
+    }
+
     func count(_ table: String) throws -> Int {
         guard case .integer(let count)? = try database.query("SELECT count(*) FROM \(table)").first?.first else {
             return 0
@@ -81,7 +172,7 @@ actor RecorderStore {
 
     private func insert(_ row: RecordRow, _ now: Int64) throws(SQLiteError) -> (String, Int) {
         switch row {
-        case .telemetry(let asset, let seq, let ts, let kind, _, let payload):
+        case .telemetry(let asset, let seq, let ts, let kind, _, _, let payload):
             let changes = try database.run(
                 "INSERT OR IGNORE INTO telemetry (asset, seq, ts_ms, kind, received_ms, payload) VALUES (?, ?, ?, ?, ?, ?)",
                 .text(asset), .integer(seq), .integer(ts), .text(kind), .integer(now), .text(payload))

@@ -137,4 +137,62 @@ struct NothingLostTests {
             """)
         #expect(disorder.first?.first == .integer(0))
     }
+
+    /// A tiny tmpfs for the recorder's state: mounting needs root (CAP_SYS_ADMIN), which the CI and
+    /// development machines have.
+    static var canMount: Bool { getuid() == 0 }
+
+    @Test(.timeLimit(.minutes(2)), .enabled(if: canMount, "mounting a tmpfs needs root"))
+    func aFullDiskStopsAcknowledgementsAndNothingIsLostWhenSpaceReturns() async throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let harness = SiteHarness(site: "e2e-disk-full", port: broker.port)
+        let mountPoint = "\(harness.directory)/recorder"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        #expect(run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]) == 0)
+        defer { _ = run("/bin/umount", ["-l", mountPoint]) }
+        let (client, messages) = try await harness.watcher()
+        defer { Task { await client.disconnect() } }
+        let recorder = try harness.start("recorder")
+        let collector = try harness.start("collector", config: Self.collectorConfig)
+        defer {
+            recorder.stop()
+            collector.stop()
+        }
+        // About 400 KB of readings a second: the megabyte is full within seconds.
+        let full = await messages.first(within: .seconds(30)) { message in
+            message.topic == "vigil/e2e-disk-full/status/recorder"
+                && SiteHarness.status(message)?.counters["disk_full"] == 1
+        }
+        #expect(full != nil, "the recorder never reported a full disk:\n\(recorder.log)")
+        try await Task.sleep(for: .seconds(3))
+        #expect(recorder.isRunning, "the recorder died on a full disk:\n\(recorder.log)")
+        let waiting = await messages.first(within: .seconds(5)) { message in
+            message.topic == "vigil/e2e-disk-full/status/collector"
+                && SiteHarness.status(message)?.counters["outbox_entries", default: 0] ?? 0 > 100
+        }
+        #expect(waiting != nil, "the collector's outbox did not keep the unacknowledged readings")
+
+        #expect(run("/bin/mount", ["-o", "remount,size=64m", mountPoint]) == 0)
+        let missing = try await Self.missing(harness, within: .seconds(60))
+        #expect(missing.isEmpty, "\(missing)\nrecorder:\n\(recorder.log)")
+        let recovered = await messages.first(within: .seconds(10)) { message in
+            message.topic == "vigil/e2e-disk-full/status/recorder"
+                && SiteHarness.status(message)?.counters["disk_full"] == 0
+        }
+        #expect(recovered != nil)
+    }
+
+    private func run(_ path: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        do {
+            try process.run()
+        } catch {
+            return -1
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
 }

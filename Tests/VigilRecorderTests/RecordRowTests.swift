@@ -18,7 +18,7 @@ import VigilMQTT
 
     @Test func telemetryKeepsTheOriginalPayload() {
         guard
-            case .telemetry(let asset, let seq, let ts, let kind, let collector, let payload) = row(
+            case .telemetry(let asset, let seq, let ts, let kind, let collector, let metrics, let payload) = row(
                 "vigil/demo/telemetry/pump-1", Self.reading)
         else {
             Issue.record("not a telemetry row")
@@ -29,6 +29,7 @@ import VigilMQTT
         #expect(ts == 1_795_924_800_000)
         #expect(kind == "pump")
         #expect(collector == nil)
+        #expect(metrics == [.init(name: "flow_lps", value: 40)])
         #expect(payload == Self.reading)
     }
 
@@ -54,15 +55,16 @@ import VigilMQTT
         let directory = String(cString: mkdtemp(&template)!)
         let store = try RecorderStore(path: directory + "/history.db")
         let rows: [RecordRow] = [
-            .telemetry(asset: "a", seq: 1, ts: 0, kind: "pump", collector: nil, payload: "{}"),
-            .telemetry(asset: "a", seq: 2, ts: 0, kind: "pump", collector: nil, payload: "{}"),
-            .telemetry(asset: "b", seq: 1, ts: 0, kind: "pump", collector: nil, payload: "{}"),
+            .telemetry(asset: "a", seq: 1, ts: 0, kind: "pump", collector: nil, metrics: [], payload: "{}"),
+            .telemetry(asset: "a", seq: 2, ts: 0, kind: "pump", collector: nil, metrics: [], payload: "{}"),
+            .telemetry(asset: "b", seq: 1, ts: 0, kind: "pump", collector: nil, metrics: [], payload: "{}"),
         ]
         let first = try await store.write(rows, receivedAt: 1)
         #expect(first.inserted["telemetry"] == 3)
         #expect(first.duplicates == 0)
         let again = try await store.write(
-            rows + [.telemetry(asset: "a", seq: 3, ts: 0, kind: "pump", collector: nil, payload: "{}")], receivedAt: 2)
+            rows + [.telemetry(asset: "a", seq: 3, ts: 0, kind: "pump", collector: nil, metrics: [], payload: "{}")],
+            receivedAt: 2)
         #expect(again.inserted["telemetry"] == 1)
         #expect(again.duplicates == 3)
         #expect(try await store.count("telemetry") == 4)
@@ -73,7 +75,7 @@ import VigilMQTT
         var template = Array("/tmp/vigil-recorder-XXXXXX".utf8CString)
         let path = String(cString: mkdtemp(&template)!) + "/history.db"
         func reading(_ asset: String, _ seq: Int64) -> RecordRow {
-            .telemetry(asset: asset, seq: seq, ts: 0, kind: "pump", collector: "c1", payload: "{}")
+            .telemetry(asset: asset, seq: seq, ts: 0, kind: "pump", collector: "c1", metrics: [], payload: "{}")
         }
         let store = try RecorderStore(path: path)
         let first = try await store.write([1, 2, 4].map { reading("a", $0) } + [reading("b", 1)], receivedAt: 1)
@@ -97,7 +99,8 @@ import VigilMQTT
         var template = Array("/tmp/vigil-recorder-XXXXXX".utf8CString)
         let store = try RecorderStore(path: String(cString: mkdtemp(&template)!) + "/history.db")
         let outcome = try await store.write(
-            [.telemetry(asset: "a", seq: 1, ts: 0, kind: "pump", collector: nil, payload: "{}")], receivedAt: 1)
+            [.telemetry(asset: "a", seq: 1, ts: 0, kind: "pump", collector: nil, metrics: [], payload: "{}")],
+            receivedAt: 1)
         #expect(outcome.inserted["telemetry"] == 1)
         #expect(outcome.acknowledgements.isEmpty)
         await store.close()
