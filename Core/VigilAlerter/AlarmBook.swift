@@ -17,7 +17,7 @@ public struct AlarmBook: Sendable {
         public var retained: Alert?
     }
 
-    public private(set) var active: [Key: Alert] = [:]
+    public internal(set) var active: [Key: Alert] = [:]
     private var eventCounter: UInt64 = 0
     private let eventPrefix: String
 
@@ -119,7 +119,7 @@ public struct AlarmBook: Sendable {
         alert.recommendation = finding.recommendation
     }
 
-    private mutating func transition(
+    mutating func transition(
         _ kind: AlertEvent.Transition, _ previous: Severity?, _ alert: Alert, _ now: Timestamp
     ) -> Transition {
         eventCounter += 1

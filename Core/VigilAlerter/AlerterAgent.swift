@@ -19,11 +19,12 @@ public struct AlerterAgent: Agent {
     /// Its own retained alerts first (retained evaluations arrive right after): after a restart the alerter adopts what it had raised, so an
     /// alarm raised before the restart is still cleared when its condition goes away.
     public func subscriptions(_ topics: Topics) -> [String] {
-        [topics.allAlerts, topics.allEvaluations, topics.allDevices]
+        [topics.allAlerts, topics.allEvaluations, topics.allDevices, topics.allStatus]
     }
 
     public func run(_ context: AgentContext<Settings>) async throws {
         var book = AlarmBook(eventPrefix: "\(context.common.agentID)-\(Timestamp.now().millisecondsSinceEpoch)")
+        var dropped: [TopicLevel: Int] = [:]
         for await message in context.messages {
             switch context.topics.parse(message.topic) {
             case .alert(let asset, let code):
@@ -58,8 +59,18 @@ public struct AlerterAgent: Agent {
                 for transition in book.apply(status, now: .now()) {
                     publish(transition, context)
                 }
+            case .status(let agent):
+                // Empty: a retained status being cleared. Other agents' statuses carry no outbox count.
+                guard !message.payload.isEmpty, let status = context.decode(AgentStatus.self, from: message),
+                    status.agent == agent, status.counters["outbox_dropped"] != nil
+                else { continue }
+                for transition in book.apply(status, previousDropped: dropped[agent], now: .now()) {
+                    publish(transition, context)
+                }
+                dropped[agent] = status.counters["outbox_dropped"]
             default:
-                context.reject(message, reason: "topic is not an evaluation, alert or device topic of this site")
+                context.reject(
+                    message, reason: "topic is not an evaluation, alert, device or status topic of this site")
             }
         }
     }

@@ -30,6 +30,7 @@ public struct Topics: Sendable, Equatable {
     public var allRejected: String { "\(root)/rejected/+" }
     public var allAlerts: String { "\(root)/alert/+/+" }
     public var allDevices: String { "\(root)/device/+" }
+    public var allStatus: String { "\(root)/status/+" }
 
     /// What a received topic is about; nil for anything outside this site's tree.
     public enum Parsed: Sendable, Equatable {

@@ -136,3 +136,31 @@ import VigilDomain
         #expect(cleared.first?.retained == nil)
     }
 }
+
+@Suite struct OutboxOverflowAlarmTests {
+    func status(dropped: Int, state: AgentStatus.State = .online) throws -> AgentStatus {
+        AgentStatus(
+            state: state, agent: try TopicLevel("collector"), site: try TopicLevel("demo"), version: "0", pid: 1,
+            started: .now(), ts: .now(), configRevision: nil, configError: nil,
+            counters: ["outbox_dropped": dropped])
+    }
+
+    @Test func newDropsRaiseACriticalAlarmThatClearsWhenDroppingStops() throws {
+        var book = AlarmBook(eventPrefix: "t")
+        // The first status seen is a baseline: drops from before an alerter restart are not new.
+        #expect(book.apply(try status(dropped: 40), previousDropped: nil, now: .now()).isEmpty)
+        let raised = book.apply(try status(dropped: 90), previousDropped: 40, now: .now())
+        #expect(raised.count == 1)
+        #expect(raised.first?.event.transition == .raised)
+        #expect(raised.first?.retained?.tier == .critical)
+        #expect(raised.first?.retained?.code.rawValue == "outbox_overflow")
+        #expect(raised.first?.retained?.message.contains("dropped 50 readings") == true)
+        #expect(
+            book.apply(try status(dropped: 120), previousDropped: 90, now: .now()).isEmpty,
+            "one alarm, not one per status")
+        let cleared = book.apply(try status(dropped: 120), previousDropped: 120, now: .now())
+        #expect(cleared.first?.event.transition == .cleared)
+        #expect(cleared.first?.retained == nil)
+        #expect(book.active.isEmpty)
+    }
+}

@@ -37,6 +37,8 @@ final class Outbox: Sendable {
         wake = .allocate(capacity: 1)
         sem_init(wake, 0, 0)
         context.counters.set("outbox_entries", to: store.count)
+        // Present from the start, so the alerter has a baseline to tell new drops from old ones.
+        context.counters.set("outbox_dropped", to: 0)
         if store.count > 0 {
             context.log.notice("outbox holds \(store.count) unacknowledged readings from before; sending them again")
         }
