@@ -183,9 +183,19 @@ print(
 print(
     "collector CPU per reading (µs)                            "
         + String(format: "%.1f", collector.cpuPerReading * 1e6))
+
+let readings = try RecorderBench.payloads(count: 60_000, assets: 32)
+let rawInsert = try RecorderBench.rawInsertRate(readings, path: "\(work)/raw-insert.db")
+let recorder = try await RecorderBench.recorderRate(readings, binDirectory: binDirectory, work: work)
+print("raw batched SQLite inserts of battery readings/s (ref)    \(format(rawInsert))")
+print(
+    "recorder battery readings/s, broker → SQLite, acks on      \(format(recorder))     "
+        + "\(String(format: "%.2f", recorder / rawInsert))× raw insert")
 let results: [String: Any] = [
     "raw_modbus_reads_per_s": raw, "collector_readings_per_s": collector.readingsPerSecond,
     "ratio_to_raw": collector.readingsPerSecond / raw, "collector_cpu_us_per_reading": collector.cpuPerReading * 1e6,
+    "raw_sqlite_inserts_per_s": rawInsert, "recorder_readings_per_s": recorder,
+    "recorder_ratio_to_raw_insert": recorder / rawInsert,
 ]
 let json = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys, .prettyPrinted])
 try FileManager.default.createDirectory(atPath: "Benchmarks", withIntermediateDirectories: true)
