@@ -119,7 +119,8 @@ let package = Package(
 
         // Benchmarks (`make bench`): measure, never assert.
         .executableTarget(
-            name: "vigil-bench", dependencies: ["VigilCollector", "VigilDomain", "VigilModbus", "VigilMQTT", "VigilStore"],
+            name: "vigil-bench",
+            dependencies: ["VigilCollector", "VigilDomain", "VigilModbus", "VigilMQTT", "VigilStore"],
             path: "Benchmarks/vigil-bench", swiftSettings: strict),
 
         // Tests.

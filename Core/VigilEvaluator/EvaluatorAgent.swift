@@ -38,6 +38,13 @@ public struct EvaluatorAgent: Agent {
                 context.counters.increment("skipped_\(reading.quality.rawValue)")
                 continue
             }
+            // A reading the outbox sent again after an outage is history: judging it now would
+            // overwrite the retained evaluation with an older state and raise or clear alarms
+            // out of time. The recorder stores it all the same.
+            guard !reading.historical else {
+                context.counters.increment("skipped_historical")
+                continue
+            }
             switch context.settings.evaluator.evaluate(reading) {
             case .evaluated(let evaluation):
                 context.counters.increment("evaluated")
