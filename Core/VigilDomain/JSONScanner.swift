@@ -1,0 +1,140 @@
+/// A strict, allocation-light reader of the JSON that well-formed payloads use, for hot paths.
+///
+/// It answers nil whenever input is anything but plainly valid (escapes in strings, duplicate
+/// handling, odd numbers): callers then fall back to `JSONDecoder`, which owns every refusal
+/// and its wording. So this only ever has to be right about valid input.
+struct JSONScanner {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var index = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    var atEnd: Bool {
+        mutating get {
+            skipWhitespace()
+            return index == bytes.count
+        }
+    }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    /// Consumes `byte` (after whitespace) if it is next.
+    mutating func take(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return index < bytes.count ? bytes[index] : nil
+    }
+
+    /// A string without escapes or control characters, as valid UTF-8; nil otherwise.
+    mutating func string() -> String? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        var ascii = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                // ASCII is valid UTF-8 as it is; only other text needs checking.
+                return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            if byte >= 0x80 { ascii = false }
+            index += 1
+        }
+        return nil
+    }
+
+    /// A number token in JSON's grammar, as a finite Double.
+    mutating func number() -> Double? {
+        guard let token = numberToken() else { return nil }
+        guard let value = Double(token), value.isFinite else { return nil }
+        return value
+    }
+
+    /// A non-negative integer written with digits only.
+    mutating func unsignedInteger() -> Int64? {
+        skipWhitespace()
+        let start = index
+        while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+        let count = index - start
+        guard count > 0, count <= 18, count == 1 || bytes[start] != 0x30 else { return nil }
+        var value: Int64 = 0
+        for position in start..<index { value = value * 10 + Int64(bytes[position] - 0x30) }
+        return value
+    }
+
+    mutating func literal(_ word: StaticString) -> Bool {
+        skipWhitespace()
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
+        index += count
+        return true
+    }
+
+    /// Skips any one value; false when it is not plainly valid.
+    mutating func skipValue(depth: Int = 0) -> Bool {
+        guard depth < 32, let next = peek() else { return false }
+        switch next {
+        case UInt8(ascii: "\""): return string() != nil
+        case UInt8(ascii: "{"):
+            index += 1
+            if take(UInt8(ascii: "}")) { return true }
+            repeat {
+                guard string() != nil, take(UInt8(ascii: ":")), skipValue(depth: depth + 1) else { return false }
+            } while take(UInt8(ascii: ","))
+            return take(UInt8(ascii: "}"))
+        case UInt8(ascii: "["):
+            index += 1
+            if take(UInt8(ascii: "]")) { return true }
+            repeat {
+                guard skipValue(depth: depth + 1) else { return false }
+            } while take(UInt8(ascii: ","))
+            return take(UInt8(ascii: "]"))
+        case UInt8(ascii: "t"): return literal("true")
+        case UInt8(ascii: "f"): return literal("false")
+        case UInt8(ascii: "n"): return literal("null")
+        default: return numberToken() != nil
+        }
+    }
+
+    private mutating func numberToken() -> String? {
+        skipWhitespace()
+        let start = index
+        func digits() -> Int {
+            let from = index
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+            return index - from
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let integerStart = index
+        let integerDigits = digits()
+        guard integerDigits > 0, integerDigits == 1 || bytes[integerStart] != 0x30 else { return nil }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { return nil }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard digits() > 0 else { return nil }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+}
