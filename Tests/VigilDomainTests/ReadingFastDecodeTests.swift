@@ -19,7 +19,8 @@ import Testing
             var jars: [[String: Double]] = []
             for _ in 0..<(index % 3 == 0 ? 24 : 0) {
                 jars.append([
-                    "voltage_v": 12 + random() * 2, "temperature_c": -5 + random() * 60, "resistance_mohm": random() * 8,
+                    "voltage_v": 12 + random() * 2, "temperature_c": -5 + random() * 60,
+                    "resistance_mohm": random() * 8,
                 ])
             }
             let reading = Reading(
@@ -28,7 +29,9 @@ import Testing
                 ts: Timestamp(millisecondsSinceEpoch: 1_795_924_800_000 + Int64(index) * 1001),
                 source: "modbus-tcp://10.0.0.\(index % 250):502/unit/1", quality: index % 5 == 0 ? .stale : .good,
                 values: .init(
-                    scalars: ["string_voltage_v": 300 + random() * 30, "x_c": -1e-7 * random(), "big": 1e300 * random()],
+                    scalars: [
+                        "string_voltage_v": 300 + random() * 30, "x_c": -1e-7 * random(), "big": 1e300 * random(),
+                    ],
                     series: index % 4 == 0 ? ["phase_current_a": [random() * 400, 0, -random()]] : [:], jars: jars),
                 collector: index % 3 == 1 ? nil : try TopicLevel("collector-1"), historical: index % 7 == 0)
             let bytes = reading.encodedJSON()
