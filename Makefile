@@ -8,12 +8,17 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_FORMAT_PATHS := Package.swift Agents Core Tests Benchmarks
 TEST_TIMEOUT ?= 1500
 
-.PHONY: help deps build release run test bench lint format clean
+.PHONY: help deps build release run test bench chaos lint format clean
+
+# `make chaos`: how long, and which seed (the same seed kills the same things at the same moments).
+CHAOS_SECONDS ?= 300
+CHAOS_SEED ?= 1
 
 help:
 	@echo "make run    install what is missing, build, and run the simulated site with a live view"
 	@echo "make test   install what is missing, build, lint, and run every test"
 	@echo "make bench  release build, then measure against references taken in the same run"
+	@echo "make chaos  kill every agent and the broker at random for CHAOS_SECONDS (300), then check the history"
 	@echo "make build  debug build;  make release: release build;  make format: reformat sources"
 
 ## Install missing Debian packages (apt-get update first, as a fresh machine has no lists).
@@ -40,6 +45,13 @@ run: release
 ## Benchmarks measure, tests assert: figures are ratios to references measured in the same run.
 bench: release
 	VIGIL_BIN_DIR="$$(swift build -c release --show-bin-path)" "$$(swift build -c release --show-bin-path)/vigil-bench"
+
+## Kills every agent and the broker at seeded random moments, then checks the history is exact.
+## `make test` runs the same test for 60 s.
+chaos: deps
+	swift build --build-tests
+	VIGIL_CHAOS_SECONDS=$(CHAOS_SECONDS) VIGIL_CHAOS_SEED=$(CHAOS_SEED) VIGIL_BIN_DIR="$$(swift build --show-bin-path)" \
+	    swift test --skip-build --disable-xctest --filter ChaosTests
 
 lint:
 	swift format lint --strict --recursive $(SWIFT_FORMAT_PATHS)

@@ -27,6 +27,13 @@ struct NothingLostTests {
     /// Waits until the history holds every reading 1…last of every asset the collector had
     /// committed when this was called; returns what is still missing, per asset.
     static func missing(_ harness: SiteHarness, within limit: Duration) async throws -> [String: String] {
+        try await settle(harness, within: limit).missing
+    }
+
+    /// The same, with the committed numbers it waited for.
+    static func settle(_ harness: SiteHarness, within limit: Duration) async throws -> (
+        expected: [String: Int64], missing: [String: String]
+    ) {
         let expected = try committed(harness)
         #expect(!expected.isEmpty, "the collector committed nothing")
         var missing: [String: String] = [:]
@@ -44,10 +51,10 @@ struct NothingLostTests {
                 }
             }
             database.close()
-            if missing.isEmpty { return [:] }
+            if missing.isEmpty { return (expected, [:]) }
             try await Task.sleep(for: .milliseconds(250))
         } while ContinuousClock.now < deadline
-        return missing
+        return (expected, missing)
     }
 
     @Test(.timeLimit(.minutes(2)))

@@ -74,6 +74,13 @@ public final class Broker: Sendable {
         Self.terminate(child)
     }
 
+    /// Kills the broker with SIGKILL, as a crash or a power cut would: no clean disconnects.
+    public func crash() {
+        guard let child = pid.withLock({ $0.take() }) else { return }
+        Glibc.kill(child, SIGKILL)
+        _ = Self.reap(child, within: .seconds(2))
+    }
+
     /// Starts the broker again on the same port, as a restarted site broker would be.
     public func restart() throws {
         stop()
