@@ -23,8 +23,8 @@ enum RecordRow: Sendable {
 
     /// A good reading's values, flattened; stale and failed readings add nothing to the rollups
     /// (a stale value is a repeat of one already counted).
-    static func metrics(of reading: Reading) -> [Metric] {
-        guard reading.quality == .good else { return [] }
+    static func metrics(of reading: Reading, includingStale: Bool = false) -> [Metric] {
+        guard reading.quality == .good || includingStale else { return [] }
         var metrics: [Metric] = []
         for (name, value) in reading.values.scalars { metrics.append(Metric(name: name, value: value)) }
         for (name, values) in reading.values.series {
