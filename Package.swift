@@ -57,6 +57,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "VigilOutbox", dependencies: ["VigilDomain", "VigilMQTT", "VigilRuntime", "VigilStore"],
+            path: "Core/VigilOutbox", swiftSettings: strict),
+        .target(
             name: "VigilSimulator", dependencies: ["VigilDomain"], path: "Core/VigilSimulator", swiftSettings: strict),
         .target(
             name: "VigilReplay", dependencies: ["VigilDomain"], path: "Core/VigilReplay", swiftSettings: strict),
@@ -64,7 +67,7 @@ let package = Package(
             name: "VigilCollector",
             dependencies: [
                 "VigilDomain", "VigilRuntime", "VigilSimulator", "VigilStore", "VigilModbus", "VigilYAML",
-                "VigilReplay",
+                "VigilReplay", "VigilOutbox",
             ],
             path: "Core/VigilCollector",
             swiftSettings: strict
@@ -77,7 +80,7 @@ let package = Package(
         ),
         .target(
             name: "VigilAlerter",
-            dependencies: ["VigilDomain", "VigilRuntime"],
+            dependencies: ["VigilDomain", "VigilRuntime", "VigilOutbox"],
             path: "Core/VigilAlerter",
             swiftSettings: strict
         ),
@@ -150,10 +153,12 @@ let package = Package(
         .testTarget(
             name: "VigilCollectorTests", dependencies: ["VigilCollector", "VigilRuntime", "VigilYAML"],
             swiftSettings: strict),
+        .testTarget(
+            name: "VigilOutboxTests", dependencies: ["VigilOutbox", "VigilStore"], swiftSettings: strict),
         .testTarget(name: "ModbusPeerTests", dependencies: ["VigilTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ModbusIntegrationTests",
-            dependencies: ["VigilModbus", "VigilDomain", "VigilMQTT", "VigilTestSupport"],
+            dependencies: ["VigilModbus", "VigilDomain", "VigilMQTT", "VigilRuntime", "VigilTestSupport"],
             swiftSettings: strict),
         .testTarget(name: "VigilConsoleTests", dependencies: ["VigilConsole", "VigilDomain"], swiftSettings: strict),
         .testTarget(

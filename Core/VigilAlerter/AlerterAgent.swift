@@ -1,19 +1,23 @@
 public import VigilDomain
 import VigilMQTT
+public import VigilOutbox
 public import VigilRuntime
 
 /// Turns evaluations into alarms: retained `alert/<asset>/<code>` while active, an empty retained
 /// payload when cleared, and every transition on `alert-events`.
 public struct AlerterAgent: Agent {
-    public struct Settings: Sendable {}
+    public struct Settings: Sendable {
+        /// Alarm transitions wait here until the recorder acknowledges them, like readings.
+        public var outbox: OutboxSettings
+    }
 
     public static let name = "alerter"
 
     public init() {}
 
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
-        try section.requireOnly([])
-        return Settings()
+        try section.requireOnly(["outbox"])
+        return Settings(outbox: try OutboxSettings(try section.child("outbox")))
     }
 
     /// Its own retained alerts first (retained evaluations arrive right after): after a restart the alerter adopts what it had raised, so an
@@ -22,11 +26,31 @@ public struct AlerterAgent: Agent {
         [topics.allAlerts, topics.allEvaluations, topics.allDevices, topics.allStatus]
     }
 
+    public func subscriptions(_ topics: Topics, agentID: TopicLevel) -> [String] {
+        subscriptions(topics) + [topics.ack(agentID)]
+    }
+
+    /// The outbox's name for the alerter's one stream of numbered events.
+    static let eventStream = try! TopicLevel("alert-events")
+
     public func run(_ context: AgentContext<Settings>) async throws {
         var book = AlarmBook(eventPrefix: "\(context.common.agentID)-\(Timestamp.now().millisecondsSinceEpoch)")
         var dropped: [TopicLevel: Int] = [:]
+        let outbox = try Outbox(
+            path: context.common.stateDirectory + "/alerter.db", context: context, settings: { $0.outbox })
+        outbox.start()
+        var sequences = SequenceNumbers(last: outbox.lastSequences)
+        func publish(_ transition: AlarmBook.Transition) {
+            var transition = transition
+            transition.event.alerter = context.common.agentID
+            transition.event.seq = sequences.next(Self.eventStream.rawValue)
+            self.publish(transition, outbox, context)
+        }
         for await message in context.messages {
             switch context.topics.parse(message.topic) {
+            case .ack(let agent):
+                guard agent == context.common.agentID else { continue }
+                if let ack = context.decode(Acknowledgement.self, from: message) { outbox.acknowledge(ack) }
             case .alert(let asset, let code):
                 // Only the retained copy delivered at subscribe time is history; live echoes of
                 // our own publishes arrive with retain=false and must not resurrect a cleared alarm.
@@ -48,7 +72,7 @@ public struct AlerterAgent: Agent {
                     continue
                 }
                 for transition in book.apply(evaluation, now: .now()) {
-                    publish(transition, context)
+                    publish(transition)
                 }
             case .device(let device):
                 guard let status = context.decode(DeviceStatus.self, from: message) else { continue }
@@ -57,7 +81,7 @@ public struct AlerterAgent: Agent {
                     continue
                 }
                 for transition in book.apply(status, now: .now()) {
-                    publish(transition, context)
+                    publish(transition)
                 }
             case .status(let agent):
                 // Empty: a retained status being cleared. Other agents' statuses carry no outbox count.
@@ -65,7 +89,7 @@ public struct AlerterAgent: Agent {
                     status.agent == agent, status.counters["outbox_dropped"] != nil
                 else { continue }
                 for transition in book.apply(status, previousDropped: dropped[agent], now: .now()) {
-                    publish(transition, context)
+                    publish(transition)
                 }
                 dropped[agent] = status.counters["outbox_dropped"]
             default:
@@ -73,9 +97,12 @@ public struct AlerterAgent: Agent {
                     message, reason: "topic is not an evaluation, alert, device or status topic of this site")
             }
         }
+        await outbox.close()
     }
 
-    private func publish(_ transition: AlarmBook.Transition, _ context: AgentContext<Settings>) {
+    /// The retained state goes straight out (the next one replaces it); the event, which is
+    /// history, goes through the outbox so a crash or a broker restart cannot lose it.
+    private func publish(_ transition: AlarmBook.Transition, _ outbox: Outbox, _ context: AgentContext<Settings>) {
         let alert = transition.event.alert
         context.counters.increment("alerts_\(transition.event.transition.rawValue)")
         context.log.notice(
@@ -85,9 +112,8 @@ public struct AlerterAgent: Agent {
             MQTTMessage(
                 topic: context.topics.alert(alert.asset, alert.code),
                 payload: transition.retained.map { PayloadCodec.encode($0) } ?? [], qos: .atLeastOnce, retain: true))
-        context.enqueue(
-            MQTTMessage(
-                topic: context.topics.alertEvents, payload: PayloadCodec.encode(transition.event), qos: .atLeastOnce,
-                retain: false))
+        outbox.submit(
+            asset: Self.eventStream, seq: transition.event.seq ?? 0, topic: context.topics.alertEvents,
+            payload: PayloadCodec.encode(transition.event))
     }
 }

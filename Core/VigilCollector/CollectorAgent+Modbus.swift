@@ -2,6 +2,7 @@ import Synchronization
 import VigilDomain
 import VigilMQTT
 import VigilModbus
+import VigilOutbox
 import VigilRuntime
 
 extension CollectorAgent {

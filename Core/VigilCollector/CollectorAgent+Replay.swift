@@ -1,5 +1,6 @@
 import VigilDomain
 import VigilMQTT
+import VigilOutbox
 import VigilReplay
 import VigilRuntime
 

@@ -1,5 +1,6 @@
 import VigilDomain
 import VigilMQTT
+import VigilOutbox
 import VigilRuntime
 import VigilSimulator
 

@@ -1,5 +1,6 @@
 public import VigilDomain
 import VigilMQTT
+public import VigilOutbox
 public import VigilRuntime
 import VigilSimulator
 
@@ -71,7 +72,8 @@ public struct CollectorAgent: Agent {
     }
 
     public func run(_ context: AgentContext<Settings>) async throws {
-        let outbox = try Outbox(path: context.common.stateDirectory + "/collector.db", context: context)
+        let outbox = try Outbox(
+            path: context.common.stateDirectory + "/collector.db", context: context, settings: { $0.outbox })
         outbox.start()
         do {
             switch context.settings.source {

@@ -60,6 +60,10 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     public var transition: Transition
     public var previousTier: Severity?
     public var alert: Alert
+    /// The alerter's agent id and its own contiguous number for the event: the recorder
+    /// acknowledges them on `ack/<alerter>` like readings, so no transition is lost to a crash.
+    public var alerter: TopicLevel?
+    public var seq: UInt64?
 
     public init(eventID: String, ts: Timestamp, transition: Transition, previousTier: Severity?, alert: Alert) {
         self.eventID = eventID
@@ -74,7 +78,7 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case v, ts, transition, alert
+        case v, ts, transition, alert, alerter, seq
         case eventID = "event_id"
         case previousTier = "previous_tier"
     }

@@ -10,7 +10,8 @@ enum RecordRow: Sendable {
     case deviceStatus(device: String, ts: Int64, state: String, payload: String)
     case evaluation(asset: String, seq: Int64, ts: Int64, score: Double, findings: Int, payload: String)
     case alertEvent(
-        id: String, ts: Int64, asset: String, code: String, transition: String, tier: String, payload: String)
+        id: String, ts: Int64, asset: String, code: String, transition: String, tier: String, alerter: String?,
+        seq: Int64?, payload: String)
     case rejected(asset: String, seq: Int64, reason: String, payload: String)
     /// Kept, not dropped: a malformed message is evidence of a broken device or integration.
     case invalid(topic: String, reason: String, payload: [UInt8])
@@ -67,7 +68,8 @@ enum RecordRow: Sendable {
                 return .alertEvent(
                     id: event.eventID, ts: event.ts.millisecondsSinceEpoch, asset: event.alert.asset.rawValue,
                     code: event.alert.code.rawValue, transition: event.transition.rawValue,
-                    tier: event.alert.tier.rawValue, payload: text)
+                    tier: event.alert.tier.rawValue, alerter: event.alerter?.rawValue,
+                    seq: event.seq.map { Int64(clamping: $0) }, payload: text)
             case .rejected:
                 let rejection = try PayloadCodec.decode(
                     Rejection.self, from: message.payload, maximumBytes: maximumBytes)

@@ -31,6 +31,11 @@ actor RecorderStore {
             for row in rows {
                 let (table, changes) = try insert(row, now)
                 if changes == 0 { outcome.duplicates += 1 } else { outcome.inserted[table, default: 0] += 1 }
+                if case .alertEvent(_, _, _, _, _, _, let alerter?, let seq?, _) = row {
+                    // The alerter's events are one numbered stream, acknowledged like readings.
+                    updated.record(collector: alerter, asset: "alert-events", seq: UInt64(seq))
+                    touched[alerter, default: []].insert("alert-events")
+                }
                 guard case .telemetry(let asset, let seq, let ts, _, let collector, let metrics, _) = row else {
                     continue
                 }
@@ -184,7 +189,7 @@ actor RecorderStore {
                 .text(asset), .integer(seq), .integer(ts), .real(score), .integer(Int64(findings)), .integer(now),
                 .text(payload))
             return ("evaluations", changes)
-        case .alertEvent(let id, let ts, let asset, let code, let transition, let tier, let payload):
+        case .alertEvent(let id, let ts, let asset, let code, let transition, let tier, _, _, let payload):
             let changes = try database.run(
                 "INSERT OR IGNORE INTO alert_events (event_id, ts_ms, asset, code, transition, tier, received_ms, payload) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

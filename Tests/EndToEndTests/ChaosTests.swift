@@ -32,7 +32,10 @@ struct ChaosTests {
         let harness = SiteHarness(site: "e2e-chaos", port: broker.port)
         let configs = [
             "collector": "collector:\n  interval_ms: 50\n  outbox:\n    ack_timeout_s: 3\n    resend_per_s: 2000\n",
-            "evaluator": "", "alerter": "", "recorder": "",
+            // A limit inside the chiller's noise: its alarm is raised and cleared every few seconds, so
+            // alarm transitions flow all the time and their loss would show.
+            "evaluator": "evaluator:\n  limits:\n    chiller:\n      chw_supply_c: {warn_high: 7.08}\n",
+            "alerter": "alerter:\n  outbox:\n    ack_timeout_s: 3\n", "recorder": "",
         ]
         let names = ["collector", "evaluator", "alerter", "recorder"]
         var agents: [String: AgentProcess] = [:]
@@ -87,13 +90,37 @@ struct ChaosTests {
                 duplicates += repeated
             }
         }
+        // Every alarm transition the alerter numbered is in the history: the ledger's watermark
+        // for its event stream reaches the last number its outbox committed.
+        let events = try NothingLostTests.committed(harness, outbox: "alerter/alerter.db")["alert-events"] ?? 0
+        var recorded: Int64 = -1
+        var eventRows: Int64 = -1
+        let eventsDeadline = ContinuousClock.now + .seconds(30)
+        repeat {
+            let reader = try Database(path: "\(harness.directory)/recorder/history.db", readOnly: true)
+            if case .integer(let value)? = try reader.query(
+                "SELECT committed FROM ledger WHERE collector = 'alerter' AND asset = 'alert-events'"
+            ).first?.first {
+                recorded = value
+            }
+            if case .integer(let value)? = try reader.query("SELECT count(*) FROM alert_events").first?.first {
+                eventRows = value
+            }
+            reader.close()
+            if recorded >= events { break }
+            try await Task.sleep(for: .milliseconds(250))
+        } while ContinuousClock.now < eventsDeadline
         print(
             "chaos: generated \(generated), stored \(stored), duplicates \(duplicates), "
-                + "missing \(generated - stored), kills \(kills) (seed \(Self.seed), \(Self.seconds) s)")
+                + "missing \(generated - stored), alert transitions \(events) recorded \(recorded), "
+                + "kills \(kills) (seed \(Self.seed), \(Self.seconds) s)")
         #expect(missing.isEmpty, "\(missing)")
         #expect(stored == generated)
         #expect(duplicates == 0)
         #expect(generated > 0)
+        #expect(events > 0, "no alarm transitions: the chaos run checked no alerts")
+        #expect(recorded >= events, "alarm transitions lost: \(events) numbered, \(recorded) recorded in sequence")
+        #expect(eventRows >= events)
         for name in names { #expect(agents[name]!.isRunning, "\(name) is not running:\n\(agents[name]!.log)") }
     }
 }

@@ -14,8 +14,8 @@ struct NothingLostTests {
         "collector:\n  interval_ms: 50\n  outbox:\n    ack_timeout_s: 2\n    resend_per_s: 5000\n"
 
     /// The numbers the collector has committed per asset, read from its outbox file.
-    static func committed(_ harness: SiteHarness) throws -> [String: Int64] {
-        let database = try Database(path: "\(harness.directory)/collector/collector.db", readOnly: true)
+    static func committed(_ harness: SiteHarness, outbox: String = "collector/collector.db") throws -> [String: Int64] {
+        let database = try Database(path: "\(harness.directory)/\(outbox)", readOnly: true)
         defer { database.close() }
         var last: [String: Int64] = [:]
         for row in try database.query("SELECT asset, last FROM sequences") {

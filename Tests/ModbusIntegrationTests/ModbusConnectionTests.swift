@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 import VigilModbus
+import VigilRuntime
 import VigilTestSupport
 
 /// libmodbus, through our wrapper, against pymodbus: a Modbus implementation nobody here wrote.

@@ -1,6 +1,7 @@
 import Synchronization
 import VigilDomain
 import VigilModbus
+import VigilRuntime
 
 #if canImport(Glibc)
     import Glibc

@@ -2,7 +2,7 @@
     internal import Glibc
 #endif
 
-/// A plain POSIX thread, for libmodbus's blocking calls: they must not occupy a thread of Swift's
+/// A plain POSIX thread, for blocking calls (libmodbus, SQLite commits): they must not occupy a thread of Swift's
 /// small cooperative pool for a whole response timeout.
 public enum OSThread {
     private final class Body {

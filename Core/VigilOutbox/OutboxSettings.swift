@@ -1,4 +1,4 @@
-import VigilRuntime
+public import VigilRuntime
 
 /// `collector.outbox`: how long a reading may go unacknowledged, how fast a backlog is sent
 /// again, and how much disk the outbox may take.
@@ -17,7 +17,7 @@ public struct OutboxSettings: Sendable, Equatable {
         self.maxBytes = maxBytes
     }
 
-    init(_ node: ConfigNode) throws(ConfigError) {
+    public init(_ node: ConfigNode) throws(ConfigError) {
         try node.requireOnly(["ack_timeout_s", "resend_per_s", "max_mb"])
         self.init(
             ackTimeout: .seconds(try node.int("ack_timeout_s", default: 30, in: 1...86_400)),

@@ -2,7 +2,7 @@ import Glibc
 import Testing
 import VigilStore
 
-@testable import VigilCollector
+@testable import VigilOutbox
 
 @Suite struct OutboxStoreTests {
     let path: String = {

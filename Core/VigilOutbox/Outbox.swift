@@ -1,21 +1,21 @@
 import Synchronization
-import VigilDomain
+public import VigilDomain
 import VigilMQTT
-import VigilModbus
-import VigilRuntime
+public import VigilRuntime
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Every reading passes through here: committed to the outbox file, then published, and deleted
-/// only once the recorder acknowledges it on `ack/<collector>`. What stays unacknowledged past
-/// `ack_timeout_s` is sent again, marked `historical`, at most `resend_per_s` a second.
+/// Every reading (and every alarm transition) passes through here: committed to the outbox file,
+/// then published, and deleted only once the recorder acknowledges it on `ack/<agent>`. What stays
+/// unacknowledged past `ack_timeout_s` is sent again, marked `historical`, at most `resend_per_s`
+/// a second.
 ///
 /// One thread owns the file. Producers (bus threads, the simulator) hand readings over without
 /// waiting; the thread commits whatever has gathered in one transaction, so the batch grows with
 /// the load and a quiet site still publishes at once.
-final class Outbox: Sendable {
+public final class Outbox: Sendable {
     struct Pending: Sendable {
         var entries: [OutboxStore.Entry] = []
         var acks: [Acknowledgement] = []
@@ -23,17 +23,36 @@ final class Outbox: Sendable {
     }
 
     /// The last committed number of each asset when the outbox opened: numbering continues there.
-    let lastSequences: [String: UInt64]
+    public let lastSequences: [String: UInt64]
     private let pending = Mutex(Pending())
     private nonisolated(unsafe) let store: OutboxStore
     private nonisolated(unsafe) let wake: UnsafeMutablePointer<sem_t>
     private let finished = Latch()
-    private let context: AgentContext<CollectorAgent.Settings>
+    private let context: Context
 
-    init(path: String, context: AgentContext<CollectorAgent.Settings>) throws {
+    /// What the outbox needs of its agent, without knowing the agent's settings type.
+    struct Context: Sendable {
+        var owner: TopicLevel
+        var counters: Counters
+        var log: Logger
+        var isConnected: @Sendable () -> Bool
+        var enqueue: @Sendable (MQTTMessage) -> Void
+        var settings: @Sendable () -> OutboxSettings
+    }
+
+    /// - Parameter settings: picks the outbox settings out of the agent's, read anew each time so a
+    ///   remote configuration change applies.
+    public init<Settings>(
+        path: String, context agent: AgentContext<Settings>,
+        settings: @escaping @Sendable (Settings) -> OutboxSettings
+    ) throws {
         store = try OutboxStore(path: path)
         lastSequences = try store.lastSequences()
-        self.context = context
+        context = Context(
+            owner: agent.common.agentID, counters: agent.counters, log: agent.log,
+            isConnected: { agent.isConnected }, enqueue: { agent.enqueue($0) },
+            settings: { settings(agent.settings) })
+        let context = self.context
         wake = .allocate(capacity: 1)
         sem_init(wake, 0, 0)
         context.counters.set("outbox_entries", to: store.count)
@@ -49,12 +68,12 @@ final class Outbox: Sendable {
         wake.deallocate()
     }
 
-    func start() {
+    public func start() {
         OSThread.spawn { [self] in run() }
     }
 
     /// Hands a reading over; it is committed and published by the outbox thread.
-    func submit(asset: TopicLevel, seq: UInt64, topic: String, payload: [UInt8]) {
+    public func submit(asset: TopicLevel, seq: UInt64, topic: String, payload: [UInt8]) {
         let first = pending.withLock { pending in
             pending.entries.append(.init(asset: asset.rawValue, seq: seq, topic: topic, payload: payload))
             return pending.entries.count == 1
@@ -62,13 +81,13 @@ final class Outbox: Sendable {
         if first { sem_post(wake) }
     }
 
-    func acknowledge(_ ack: Acknowledgement) {
+    public func acknowledge(_ ack: Acknowledgement) {
         pending.withLock { $0.acks.append(ack) }
         sem_post(wake)
     }
 
     /// Commits and publishes what was handed over, then stops the thread and closes the file.
-    func close() async {
+    public func close() async {
         pending.withLock { $0.closing = true }
         sem_post(wake)
         _ = await finished.wait()
@@ -135,7 +154,7 @@ final class Outbox: Sendable {
     }
 
     private func commitAndPublish(_ entries: [OutboxStore.Entry], now: Int64, closing: Bool) throws {
-        let online = !closing && context.isConnected
+        let online = !closing && context.isConnected()
         try store.append(entries, sentAt: online ? now : 0)
         context.counters.set("outbox_entries", to: store.count)
         guard online else { return }
@@ -146,7 +165,7 @@ final class Outbox: Sendable {
 
     private func apply(_ acks: [Acknowledgement]) throws {
         var stored: [(asset: String, ranges: [ClosedRange<UInt64>])] = []
-        for ack in acks where ack.collector == context.common.agentID {
+        for ack in acks where ack.collector == context.owner {
             for (asset, progress) in ack.assets { stored.append((asset, progress.stored)) }
         }
         let removed = try store.remove(stored)
@@ -157,8 +176,8 @@ final class Outbox: Sendable {
     /// Sends again, oldest first, what went unacknowledged: a pass walks the outbox from `after`
     /// and starts over once it reaches the end. Returns where the next pass continues.
     private func resend(after cursor: Int64, now: Int64, elapsed: Int64) throws -> Int64 {
-        guard context.isConnected, store.count > 0 else { return 0 }
-        let settings = context.settings.outbox
+        guard context.isConnected(), store.count > 0 else { return 0 }
+        let settings = context.settings()
         let budget = max(1, min(settings.resendPerSecond, settings.resendPerSecond * Int(elapsed) / 1000))
         let timeout = settings.ackTimeout.components
         let cutoff = now - (timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)
@@ -176,7 +195,7 @@ final class Outbox: Sendable {
     /// Past the size limit the oldest readings go, never silently. Once a second at most, and only
     /// the estimated excess: freed pages show up in the size only once whole pages are empty.
     private func enforceLimit() throws {
-        let limit = context.settings.outbox.maxBytes
+        let limit = context.settings().maxBytes
         let used = try store.usedBytes()
         guard used > limit, store.count > 0 else { return }
         let perRow = max(1, used / store.count)
