@@ -25,13 +25,7 @@ extension AlarmBook {
             active[key] = alert
             return [transition(.raised, nil, alert, now)]
         case (false, let alert?) where status.state == .online:
-            var cleared = alert
-            cleared.state = .normal
-            cleared.lastChange = now
-            active[key] = nil
-            var event = transition(.cleared, alert.tier, cleared, now)
-            event.retained = nil
-            return [event]
+            return [clear(key, alert, now)]
         default:
             return []
         }

@@ -66,13 +66,7 @@ public struct AlarmBook: Sendable {
         }
         for (key, alert) in active.sorted(by: { $0.key.code < $1.key.code })
         where key.asset == evaluation.asset && worst[key.code] == nil && key.code.rawValue != "device_unreachable" {
-            var cleared = alert
-            cleared.state = .normal
-            cleared.lastChange = now
-            active[key] = nil
-            var event = transition(.cleared, alert.tier, cleared, now)
-            event.retained = nil
-            transitions.append(event)
+            transitions.append(clear(key, alert, now))
         }
         return transitions
     }
@@ -94,13 +88,7 @@ public struct AlarmBook: Sendable {
             active[key] = alert
             return [transition(.raised, nil, alert, now)]
         case (.ok, let alert?), (.degraded, let alert?):
-            var cleared = alert
-            cleared.state = .normal
-            cleared.lastChange = now
-            active[key] = nil
-            var event = transition(.cleared, alert.tier, cleared, now)
-            event.retained = nil
-            return [event]
+            return [clear(key, alert, now)]
         default:
             return []
         }
@@ -117,6 +105,17 @@ public struct AlarmBook: Sendable {
         alert.jar = finding.jar
         alert.message = finding.message
         alert.recommendation = finding.recommendation
+    }
+
+    /// Back to normal: the event says so, and the empty retained payload removes the alarm.
+    mutating func clear(_ key: Key, _ alert: Alert, _ now: Timestamp) -> Transition {
+        var cleared = alert
+        cleared.state = .normal
+        cleared.lastChange = now
+        active[key] = nil
+        var event = transition(.cleared, alert.tier, cleared, now)
+        event.retained = nil
+        return event
     }
 
     mutating func transition(

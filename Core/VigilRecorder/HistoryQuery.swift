@@ -64,27 +64,12 @@ public struct HistoryQuery: Sendable {
                         "\(reading.ts.rfc3339),\(asset),\(reading.seq),\(reading.quality.rawValue),\(value.name),\(value.value)"
                     )
                 case .json:
-                    var writer = JSONWriter(capacity: 160)
-                    writer.raw("{")
-                    writer.key("ts")
-                    writer.timestamp(reading.ts)
-                    writer.comma()
-                    writer.key("asset")
-                    writer.string(asset.rawValue)
-                    writer.comma()
-                    writer.key("seq")
-                    writer.integer(reading.seq)
-                    writer.comma()
-                    writer.key("quality")
-                    writer.string(reading.quality.rawValue)
-                    writer.comma()
-                    writer.key("metric")
-                    writer.string(value.name)
-                    writer.comma()
-                    writer.key("value")
-                    writer.number(value.value)
-                    writer.raw("}")
-                    output(String(decoding: writer.bytes, as: UTF8.self))
+                    output(
+                        Self.jsonLine([
+                            ("ts", .time(reading.ts)), ("asset", .text(asset.rawValue)), ("seq", .integer(reading.seq)),
+                            ("quality", .text(reading.quality.rawValue)), ("metric", .text(value.name)),
+                            ("value", .number(value.value)),
+                        ]))
                 }
             }
         }
@@ -117,31 +102,39 @@ public struct HistoryQuery: Sendable {
             case .csv:
                 output("\(start.rfc3339),\(asset),\(name),\(count),\(mean),\(std),\(minimum),\(maximum)")
             case .json:
-                var writer = JSONWriter(capacity: 200)
-                writer.raw("{")
-                for (index, (key, number)) in [("mean", mean), ("std", std), ("min", minimum), ("max", maximum)]
-                    .enumerated()
-                {
-                    if index > 0 { writer.comma() }
-                    writer.key(key)
-                    writer.number(number)
-                }
-                writer.comma()
-                writer.key("start")
-                writer.timestamp(start)
-                writer.comma()
-                writer.key("asset")
-                writer.string(asset.rawValue)
-                writer.comma()
-                writer.key("metric")
-                writer.string(name)
-                writer.comma()
-                writer.key("count")
-                writer.integer(UInt64(count))
-                writer.raw("}")
-                output(String(decoding: writer.bytes, as: UTF8.self))
+                output(
+                    Self.jsonLine([
+                        ("start", .time(start)), ("asset", .text(asset.rawValue)), ("metric", .text(name)),
+                        ("count", .integer(UInt64(max(count, 0)))), ("mean", .number(mean)), ("std", .number(std)),
+                        ("min", .number(minimum)), ("max", .number(maximum)),
+                    ]))
             }
         }
         return lines
+    }
+
+    enum Field {
+        case text(String)
+        case number(Double)
+        case integer(UInt64)
+        case time(Timestamp)
+    }
+
+    /// One JSON object on one line, fields in the order given.
+    static func jsonLine(_ fields: [(String, Field)]) -> String {
+        var writer = JSONWriter(capacity: 200)
+        writer.raw("{")
+        for (index, (key, field)) in fields.enumerated() {
+            if index > 0 { writer.comma() }
+            writer.key(key)
+            switch field {
+            case .text(let text): writer.string(text)
+            case .number(let number): writer.number(number)
+            case .integer(let integer): writer.integer(integer)
+            case .time(let time): writer.timestamp(time)
+            }
+        }
+        writer.raw("}")
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }
