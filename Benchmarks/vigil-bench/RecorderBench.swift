@@ -7,21 +7,27 @@ import VigilStore
 /// acknowledgements on (the readings name a collector), timed until its database holds them all.
 /// The reference is a raw batched insert loop of the same payloads into the same kind of table.
 enum RecorderBench {
-    static func payloads(count: Int, assets: Int) throws -> [(topic: String, payload: [UInt8])] {
+    /// Battery readings (24 jars, about 2.3 KB of JSON) or, with `small`, pump readings (five
+    /// values, about 300 bytes): the two ends of what a site sends.
+    static func payloads(count: Int, assets: Int, small: Bool = false) throws -> [(topic: String, payload: [UInt8])] {
         var jars: [[String: Double]] = []
-        for _ in 0..<24 { jars.append(["voltage_v": 13.5, "temperature_c": 27.0, "resistance_mohm": 3.95]) }
+        for _ in 0..<(small ? 0 : 24) {
+            jars.append(["voltage_v": 13.5, "temperature_c": 27.0, "resistance_mohm": 3.95])
+        }
+        let scalars =
+            small
+            ? ["temperature_c": 41.2, "vibration_mm_s": 2.1, "pressure_bar": 3.4, "rpm": 1480, "load_pct": 71.5]
+            : ["string_voltage_v": 324.0, "string_current_a": 0.12, "ambient_temperature_c": 26.4]
         let site = try TopicLevel("bench")
         let collector = try TopicLevel("collector")
         let topics = Topics(site: site)
         return try (0..<count).map { index in
             let asset = try TopicLevel("str-\(index % assets)")
             let reading = Reading(
-                site: site, asset: asset, kind: .vrlaString, seq: UInt64(index / assets + 1),
+                site: site, asset: asset, kind: small ? .pump : .vrlaString, seq: UInt64(index / assets + 1),
                 ts: Timestamp(millisecondsSinceEpoch: 1_795_924_800_000 + Int64(index / assets) * 1000),
                 source: "bench",
-                values: .init(
-                    scalars: ["string_voltage_v": 324.0, "string_current_a": 0.12, "ambient_temperature_c": 26.4],
-                    jars: jars),
+                values: .init(scalars: scalars, jars: jars),
                 collector: collector)
             return (topics.telemetry(asset), reading.encodedJSON())
         }
@@ -59,7 +65,7 @@ enum RecorderBench {
 
     /// Readings per second from the first publish until the recorder's database holds them all.
     static func recorderRate(
-        _ payloads: [(topic: String, payload: [UInt8])], binDirectory: String, work: String
+        _ payloads: [(topic: String, payload: [UInt8])], binDirectory: String, work: String, name: String
     ) async throws -> Double {
         let brokerPort = freePort()
         try
@@ -71,8 +77,8 @@ enum RecorderBench {
         usleep(300_000)
         try "site: bench\nrecorder: {}\n".write(toFile: "\(work)/recorder.yaml", atomically: true, encoding: .utf8)
         let recorder = try start(
-            "\(binDirectory)/vigil-recorder", ["--config", "\(work)/recorder.yaml"], log: "\(work)/recorder.log",
-            environment: ["VIGIL_BROKER_PORT": String(brokerPort), "VIGIL_STATE_DIR": "\(work)/recorder"])
+            "\(binDirectory)/vigil-recorder", ["--config", "\(work)/recorder.yaml"], log: "\(work)/\(name).log",
+            environment: ["VIGIL_BROKER_PORT": String(brokerPort), "VIGIL_STATE_DIR": "\(work)/\(name)"])
         defer { stop(recorder) }
         var configuration = MQTTConfiguration(clientID: "bench-publisher")
         configuration.port = brokerPort
@@ -85,7 +91,7 @@ enum RecorderBench {
             try client.enqueue(MQTTMessage(topic: item.topic, payload: item.payload, qos: .atLeastOnce))
             if index % 1000 == 999 { try await Task.sleep(for: .microseconds(1)) }
         }
-        let path = "\(work)/recorder/history.db"
+        let path = "\(work)/\(name)/history.db"
         while true {
             let database = try Database(path: path, readOnly: true)
             let stored = try database.query("SELECT count(*) FROM telemetry").first?.first

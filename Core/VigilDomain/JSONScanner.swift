@@ -58,6 +58,18 @@ struct JSONScanner {
         return nil
     }
 
+    /// A string that is a valid topic level (`[A-Za-z0-9_.-]{1,64}`), checked while it is read.
+    mutating func identifier() -> String? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        while index < bytes.count, TopicLevel.isAllowed(bytes[index]) { index += 1 }
+        let count = index - start
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), (1...TopicLevel.maximumLength).contains(count)
+        else { return nil }
+        index += 1
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index - 1]), as: UTF8.self)
+    }
+
     /// A number token in JSON's grammar, as a finite Double.
     mutating func number() -> Double? {
         guard let token = numberToken() else { return nil }

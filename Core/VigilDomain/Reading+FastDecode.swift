@@ -33,15 +33,15 @@ extension Reading {
                 }
                 switch key {
                 case "v": version = scanner.unsignedInteger()
-                case "site": site = scanner.string().flatMap { try? TopicLevel($0) }
-                case "asset": asset = scanner.string().flatMap { try? TopicLevel($0) }
+                case "site": site = scanner.identifier().map(TopicLevel.init(checked:))
+                case "asset": asset = scanner.identifier().map(TopicLevel.init(checked:))
                 case "kind": kind = scanner.string().flatMap { try? AssetKind($0) }
                 case "seq": seq = scanner.unsignedInteger()
                 case "ts": ts = scanner.string().flatMap { Timestamp(rfc3339: $0) }
                 case "source": source = scanner.string()
                 case "quality": quality = scanner.string().flatMap { Quality(rawValue: $0) }
                 case "values": values = decodeValues(&scanner)
-                case "collector": collector = scanner.string().flatMap { try? TopicLevel($0) }
+                case "collector": collector = scanner.identifier().map(TopicLevel.init(checked:))
                 case "historical":
                     historical = scanner.literal("true") ? true : scanner.literal("false") ? false : nil
                 default:
@@ -79,7 +79,7 @@ extension Reading {
         var seen = Set<String>()
         if scanner.take(UInt8(ascii: "}")) { return values }
         repeat {
-            guard let name = scanner.string(), seen.insert(name).inserted, scanner.take(UInt8(ascii: ":")) else {
+            guard let name = scanner.identifier(), seen.insert(name).inserted, scanner.take(UInt8(ascii: ":")) else {
                 return nil
             }
             if name == "jars" {
@@ -93,7 +93,6 @@ extension Reading {
                 }
                 continue
             }
-            guard (try? TopicLevel(name)) != nil else { return nil }
             if scanner.peek() == UInt8(ascii: "[") {
                 _ = scanner.take(UInt8(ascii: "["))
                 var series: [Double] = []
@@ -118,8 +117,8 @@ extension Reading {
         var metrics: [String: Double] = [:]
         if scanner.take(UInt8(ascii: "}")) { return metrics }
         repeat {
-            guard let name = scanner.string(), metrics[name] == nil, (try? TopicLevel(name)) != nil,
-                scanner.take(UInt8(ascii: ":")), let number = scanner.number()
+            guard let name = scanner.identifier(), metrics[name] == nil, scanner.take(UInt8(ascii: ":")),
+                let number = scanner.number()
             else { return nil }
             metrics[name] = number
         } while scanner.take(UInt8(ascii: ","))

@@ -25,6 +25,9 @@ public struct TopicLevel: Hashable, Sendable, Comparable, CustomStringConvertibl
         rawValue = text
     }
 
+    /// For text already checked byte by byte (the JSON scanner's `identifier()`).
+    init(checked text: String) { rawValue = text }
+
     public var description: String { rawValue }
 
     public static func < (lhs: TopicLevel, rhs: TopicLevel) -> Bool { lhs.rawValue < rhs.rawValue }

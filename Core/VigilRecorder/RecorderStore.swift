@@ -26,7 +26,7 @@ actor RecorderStore {
         var outcome = Outcome()
         var updated = ledger
         var touched: [String: Set<String>] = [:]
-        var rollups: [Rollup.Key: Rollup] = [:]
+        var hourly: [Rollup.Key: Rollup] = [:]
         try database.transaction {
             for row in rows {
                 let (table, changes) = try insert(row, now)
@@ -41,20 +41,24 @@ actor RecorderStore {
                 }
                 // Only a reading stored for the first time counts, so the rollups are exact too.
                 if changes > 0 {
-                    for period in Rollup.Period.allCases {
-                        let start = period.start(of: ts)
-                        for metric in metrics {
-                            rollups[
-                                .init(period: period, asset: asset, metric: metric.name, start: start), default: .init()
-                            ]
-                            .add(metric.value)
-                        }
+                    let hour = Rollup.Period.hour.start(of: ts)
+                    for metric in metrics {
+                        let key = Rollup.Key(period: .hour, asset: asset, metric: metric.name, start: hour)
+                        hourly[key, default: .init()].add(metric.value)
                     }
                 }
                 if let collector {
                     updated.record(collector: collector, asset: asset, seq: UInt64(seq))
                     touched[collector, default: []].insert(asset)
                 }
+            }
+            // Each hour lies in one day: the day's rollup is the merge of the batch's hours.
+            var rollups = hourly
+            for (key, rollup) in hourly {
+                var day = key
+                day.period = .day
+                day.start = Rollup.Period.day.start(of: key.start)
+                rollups[day, default: .init()].merge(rollup)
             }
             try save(rollups)
             let save = try database.cached(
