@@ -19,6 +19,7 @@ extension MQTTClient {
         }
         mosquitto_message_v5_callback_set(handle) { _, userdata, message, _ in
             guard let message = message?.pointee, let client = MQTTClient.from(userdata) else { return }
+            client.gate?.enter { client.state.withLock { $0.shutDown } }
             let payload =
                 message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(message.payloadlen))) } ?? []
             client.messageSink.yield(

@@ -18,6 +18,7 @@ public final class MQTTClient: Sendable {
     /// Open while `start()` still has to get the first connect going itself (see `retryFirstConnect`).
     let connectAttempts = Mutex(false)
     let messageSink: AsyncStream<MQTTMessage>.Continuation
+    let gate: DeliveryGate?
     let eventSink: AsyncStream<MQTTConnectionEvent>.Continuation
     private let messageStream: AsyncStream<MQTTMessage>
     private let eventStream: AsyncStream<MQTTConnectionEvent>
@@ -31,11 +32,18 @@ public final class MQTTClient: Sendable {
 
     public var isConnected: Bool { state.withLock { $0.connected } }
 
+    /// The consumer took one message from `messages`; needed only with `maxUndelivered` set.
+    public func consumed() { gate?.leave() }
+
+    /// How often the network thread waited for a slow consumer (with `maxUndelivered` set).
+    public var deliveryStalls: Int { gate?.stallCount ?? 0 }
+
     public init(configuration: MQTTConfiguration) throws(MQTTError) {
         guard mosquittoLibraryInitialized else {
             throw .failure("init", code: MOSQ_ERR_UNKNOWN.rawValue, detail: "mosquitto_lib_init failed")
         }
         self.configuration = configuration
+        gate = configuration.maxUndelivered.map { DeliveryGate(limit: max(1, $0)) }
         handle = try Self.makeHandle(configuration)
         (messageStream, messageSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
         (eventStream, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(64))

@@ -26,6 +26,10 @@ public struct MQTTConfiguration: Sendable {
     public var connectTimeout: Duration = .seconds(10)
     /// QoS ≥ 1 messages allowed in flight before libmosquitto queues further publishes locally.
     public var maxInflight = 100
+    /// Received messages that may wait for their consumer before the client stops reading the
+    /// socket (see `DeliveryGate`); nil for no limit. A consumer that sets it must call
+    /// `MQTTClient.consumed()` once per message it takes.
+    public var maxUndelivered: Int? = nil
 
     public init(clientID: String) {
         self.clientID = clientID

@@ -1,3 +1,4 @@
+import Synchronization
 public import VigilDomain
 import VigilMQTT
 public import VigilRuntime
@@ -65,11 +66,17 @@ public struct RecorderAgent: Agent {
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
         let topics = context.topics
         let limit = context.common.maximumPayloadBytes
-        // Decoding runs beside the database writes, so a commit never stalls the intake.
+        // Decoding runs beside the database writes, so a commit never stalls the intake; but never
+        // more than two batches ahead of them, so a backlog stays on the broker, not in memory.
+        let ahead = Mutex(0)
         let feeder = Task {
             for await message in context.messages {
                 let row = RecordRow.make(from: message, topics: topics, maximumBytes: limit)
                 if case .invalid(_, let reason, _) = row { context.reject(message, reason: reason) }
+                while ahead.withLock({ $0 }) >= 2 * context.settings.batchMax, !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(1))
+                }
+                ahead.withLock { $0 += 1 }
                 sink.yield(.row(row))
             }
             sink.finish()
@@ -95,6 +102,7 @@ public struct RecorderAgent: Agent {
             batch.maxPending = current.maxPending
             switch event {
             case .row(let row):
+                ahead.withLock { $0 -= 1 }
                 let dropped = batch.append(row, now: .now)
                 if dropped > 0 { self.dropped(dropped, context) }
             case .tick:

@@ -9,20 +9,26 @@ public final class AgentContext<Settings: Sendable>: Sendable {
     public let log: Logger
     public let counters: Counters
     /// Messages on the agent's subscriptions, in arrival order; ends when the agent must stop.
-    public let messages: AsyncStream<MQTTMessage>
+    public let messages: AgentInbox
     let inbox: AsyncStream<MQTTMessage>.Continuation
     let bus: any MessageBus
     private let current: Mutex<Settings>
     private let stopping = Mutex(false)
 
-    public init(common: CommonSettings, settings: Settings, bus: any MessageBus, log: Logger, counters: Counters) {
+    /// - Parameter consumed: told of each message the agent takes (the MQTT client's delivery bound).
+    public init(
+        common: CommonSettings, settings: Settings, bus: any MessageBus, log: Logger, counters: Counters,
+        consumed: @escaping @Sendable () -> Void = {}
+    ) {
         self.common = common
         topics = Topics(site: common.site)
         self.log = log
         self.counters = counters
         self.bus = bus
         current = Mutex(settings)
-        (messages, inbox) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
+        let (stream, inbox) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
+        messages = AgentInbox(stream: stream, consumed: consumed)
+        self.inbox = inbox
     }
 
     /// The settings in force now; remote configuration replaces them between two messages.

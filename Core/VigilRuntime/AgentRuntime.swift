@@ -120,7 +120,9 @@ final class AgentSession<A: Agent>: Sendable {
             log.error("cannot start the MQTT client: \(error)")
             return AgentRuntime.ExitCode.configuration
         }
-        let context = AgentContext(common: common, settings: settings, bus: client, log: log, counters: counters)
+        let context = AgentContext(
+            common: common, settings: settings, bus: client, log: log, counters: counters,
+            consumed: { client.consumed() })
         log.notice(
             "started \(Vigil.version) for site \(common.site) as \(common.agentID), config from \(source), "
                 + "broker \(broker.host):\(broker.port)")
@@ -223,6 +225,7 @@ final class AgentSession<A: Agent>: Sendable {
         let configTopic = topics.config(common.agentID)
         for await message in client.messages {
             if message.topic == configTopic {
+                client.consumed()
                 applyRemoteConfiguration(message.payload, context: context)
                 client.setBirth(statusMessage(.online))
                 try? client.enqueue(statusMessage(.online))

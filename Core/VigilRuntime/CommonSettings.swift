@@ -36,7 +36,7 @@ public struct CommonSettings: Sendable {
         let node = try root.child("broker")
         try node.requireOnly([
             "host", "port", "username", "password", "password_file", "protocol", "keepalive_s", "client_id",
-            "reconnect_min_s", "reconnect_max_s", "connect_timeout_s", "tls", "max_inflight",
+            "reconnect_min_s", "reconnect_max_s", "connect_timeout_s", "tls", "max_inflight", "max_undelivered",
         ])
         var broker = MQTTConfiguration(
             clientID: try node.string("client_id", default: "vigil-\(site)-\(agentID)"))
@@ -64,6 +64,9 @@ public struct CommonSettings: Sendable {
         broker.connectTimeout = .seconds(try node.int("connect_timeout_s", default: 10, in: 1...600))
         // QoS 1 messages awaiting PUBACK: the window bounds throughput at window / round trip.
         broker.maxInflight = try node.int("max_inflight", default: 100, in: 1...65535)
+        // Received messages waiting for the agent: past this the client stops reading the socket and
+        // the broker keeps the backlog, so a flood cannot exhaust a small gateway's memory.
+        broker.maxUndelivered = try node.int("max_undelivered", default: 2000, in: 10...1_000_000)
         let tls = try node.child("tls")
         try tls.requireOnly(["ca_file", "cert_file", "key_file", "verify_hostname"])
         if !tls.keys.isEmpty {

@@ -15,9 +15,11 @@ struct SiteHarness {
     }
 
     /// Each agent gets a 1 s status interval so tests see counters quickly.
-    func start(_ agent: String, config: String = "") throws -> AgentProcess {
+    /// - Parameter broker: more `broker:` keys, one `key: value` per line.
+    func start(_ agent: String, config: String = "", broker: [String] = []) throws -> AgentProcess {
         let path = "\(directory)/\(agent).yaml"
-        try ("status_interval_s: 1\nbroker:\n  reconnect_max_s: 2\n" + config).write(
+        let brokerKeys = (["reconnect_max_s: 2"] + broker).map { "  \($0)\n" }.joined()
+        try ("status_interval_s: 1\nbroker:\n" + brokerKeys + config).write(
             toFile: path, atomically: true, encoding: .utf8)
         return try AgentProcess(
             agent, arguments: ["--config", path], environment: environment(agent), directory: directory)
