@@ -12,6 +12,10 @@ extension Reading {
         }
     }
 
+    private static let knownFields = [
+        "v", "site", "asset", "kind", "seq", "ts", "source", "quality", "values", "collector", "historical",
+    ]
+
     private static func decode(_ scanner: inout JSONScanner) -> Reading? {
         guard scanner.take(UInt8(ascii: "{")) else { return nil }
         var version: Int64?
@@ -25,11 +29,14 @@ extension Reading {
         var values: Values?
         var collector: TopicLevel?
         var historical: Bool?
-        var seen = Set<String>()
+        // Known fields seen so far, one bit each: a repeated one is left to JSONDecoder.
+        var seen: UInt16 = 0
         if !scanner.take(UInt8(ascii: "}")) {
             repeat {
-                guard let key = scanner.string(), seen.insert(key).inserted, scanner.take(UInt8(ascii: ":")) else {
-                    return nil
+                guard let key = scanner.string(), scanner.take(UInt8(ascii: ":")) else { return nil }
+                if let bit = knownFields.firstIndex(of: key) {
+                    guard seen & (1 << bit) == 0 else { return nil }
+                    seen |= 1 << bit
                 }
                 switch key {
                 case "v": version = scanner.unsignedInteger()
@@ -76,13 +83,16 @@ extension Reading {
     private static func decodeValues(_ scanner: inout JSONScanner) -> Values? {
         guard scanner.take(UInt8(ascii: "{")) else { return nil }
         var values = Values()
-        var seen = Set<String>()
+        var sawJars = false
         if scanner.take(UInt8(ascii: "}")) { return values }
         repeat {
-            guard let name = scanner.identifier(), seen.insert(name).inserted, scanner.take(UInt8(ascii: ":")) else {
+            guard let name = scanner.identifier(), scanner.take(UInt8(ascii: ":")) else { return nil }
+            // A repeated name is left to JSONDecoder.
+            guard values.scalars[name] == nil, values.series[name] == nil, !(name == "jars" && sawJars) else {
                 return nil
             }
             if name == "jars" {
+                sawJars = true
                 guard scanner.take(UInt8(ascii: "[")) else { return nil }
                 if !scanner.take(UInt8(ascii: "]")) {
                     repeat {

@@ -54,8 +54,16 @@ public struct RecorderAgent: Agent {
     }
 
     enum Event: Sendable {
-        case row(RecordRow)
+        /// Rows wait in `Intake`; this only wakes the loop when the first of them arrives.
+        case rows
         case tick
+    }
+
+    /// Decoded rows on their way from the decoding task to the writing loop, handed over in bulk:
+    /// one `AsyncStream` hop per row cost more than the decoding.
+    struct Intake: Sendable {
+        var rows: [RecordRow] = []
+        var finished = false
     }
 
     public func run(_ context: AgentContext<Settings>) async throws {
@@ -68,18 +76,22 @@ public struct RecorderAgent: Agent {
         let limit = context.common.maximumPayloadBytes
         // Decoding runs beside the database writes, so a commit never stalls the intake; but never
         // more than two batches ahead of them, so a backlog stays on the broker, not in memory.
-        let ahead = Mutex(0)
+        let intake = Mutex(Intake())
         let feeder = Task {
             for await message in context.messages {
                 let row = RecordRow.make(from: message, topics: topics, maximumBytes: limit)
                 if case .invalid(_, let reason, _) = row { context.reject(message, reason: reason) }
-                while ahead.withLock({ $0 }) >= 2 * context.settings.batchMax, !Task.isCancelled {
+                while intake.withLock({ $0.rows.count }) >= 2 * context.settings.batchMax, !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(1))
                 }
-                ahead.withLock { $0 += 1 }
-                sink.yield(.row(row))
+                let first = intake.withLock { intake in
+                    intake.rows.append(row)
+                    return intake.rows.count == 1
+                }
+                if first { sink.yield(.rows) }
             }
-            sink.finish()
+            intake.withLock { $0.finished = true }
+            sink.yield(.rows)
         }
         let ticker = Task {
             while !Task.isCancelled {
@@ -101,17 +113,24 @@ public struct RecorderAgent: Agent {
             batch.maxAge = current.batchInterval
             batch.maxPending = current.maxPending
             switch event {
-            case .row(let row):
-                ahead.withLock { $0 -= 1 }
-                let dropped = batch.append(row, now: .now)
+            case .rows:
+                let (rows, finished) = intake.withLock { intake in
+                    defer { intake.rows.removeAll(keepingCapacity: true) }
+                    return (intake.rows, intake.finished)
+                }
+                let now = ContinuousClock.now
+                var dropped = 0
+                for row in rows { dropped += batch.append(row, now: now) }
                 if dropped > 0 { self.dropped(dropped, context) }
+                if finished { sink.finish() }
             case .tick:
                 if lastMaintenance.map({ .now - $0 >= .seconds(10) }) ?? true {
                     lastMaintenance = .now
                     await maintain(store, context)
                 }
             }
-            if batch.isDue(now: .now) { await flush(&batch, store, context) }
+            // Rows arrive in bulk: commit every batch that is due, not just one.
+            while batch.isDue(now: .now), await flush(&batch, store, context) {}
         }
         ticker.cancel()
         // Commit everything still held, batch by batch; what cannot be written is counted, not hidden.
