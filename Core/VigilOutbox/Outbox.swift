@@ -24,6 +24,8 @@ public final class Outbox: Sendable {
 
     /// The last committed number of each asset when the outbox opened: numbering continues there.
     public let lastSequences: [String: UInt64]
+    /// Readings handed over but not yet committed, at most (about 23 MB of battery readings).
+    static let maximumPending = 10_000
     private let pending = Mutex(Pending())
     private nonisolated(unsafe) let store: OutboxStore
     private nonisolated(unsafe) let wake: UnsafeMutablePointer<sem_t>
@@ -73,7 +75,18 @@ public final class Outbox: Sendable {
     }
 
     /// Hands a reading over; it is committed and published by the outbox thread.
+    ///
+    /// When the disk cannot keep up and `maximumPending` readings already wait, the caller waits
+    /// too (a bus thread simply polls later): memory stays bounded and nothing is dropped.
     public func submit(asset: TopicLevel, seq: UInt64, topic: String, payload: [UInt8]) {
+        var waited = false
+        while pending.withLock({ $0.entries.count >= Self.maximumPending && !$0.closing }) {
+            if !waited {
+                waited = true
+                context.counters.increment("outbox_waits")
+            }
+            usleep(1000)
+        }
         let first = pending.withLock { pending in
             pending.entries.append(.init(asset: asset.rawValue, seq: seq, topic: topic, payload: payload))
             return pending.entries.count == 1

@@ -85,8 +85,11 @@ struct CollectorSourcesTests {
         let status = try #require(finished.flatMap(SiteHarness.status), "\(collector.log)")
         #expect(status.counters["readings"] == 20_631)
         #expect(status.counters["replay_refused"] == nil)
-        try await Task.sleep(for: .milliseconds(500))
-        let engine1 = messages.all.filter { $0.topic == "vigil/e2e-cmapss/telemetry/engine-001" }
+        // The outbox publishes after it commits, so the last readings may follow the status.
+        let engineTopic = "vigil/e2e-cmapss/telemetry/engine-001"
+        _ = await messages.wait(for: .seconds(10)) { $0.filter { $0.topic == engineTopic }.count >= 192 }
+        try await Task.sleep(for: .milliseconds(300))
+        let engine1 = messages.all.filter { $0.topic == engineTopic }
         #expect(engine1.count == 192)
         let first = try #require(engine1.first.flatMap { try? PayloadCodec.decode(Reading.self, from: $0.payload) })
         #expect(first.kind.rawValue == "turbofan")
