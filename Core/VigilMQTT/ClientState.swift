@@ -18,6 +18,9 @@ struct ClientState: Sendable {
     var subscriptions: [(filter: String, qos: MQTTQoS)] = []
     var birth: MQTTMessage?
     var acks = AckBook()
+    /// Publishes handed to libmosquitto and not yet acknowledged (QoS 0: written), which it keeps in
+    /// memory; a producer can wait on this instead of growing that queue without limit.
+    var outstanding = 0
     var connectWaiters: [UInt64: CheckedContinuation<Result<Void, MQTTError>, Never>] = [:]
     var nextWaiterID: UInt64 = 0
 

@@ -101,7 +101,10 @@ extension MQTTClient {
     }
 
     private func acknowledged(_ mid: Int32, _ outcome: AckOutcome) {
-        let waiter = state.withLock { $0.acks.acknowledge(mid, outcome) }
+        let waiter = state.withLock { state in
+            if case .published = outcome { state.outstanding = max(0, state.outstanding - 1) }
+            return state.acks.acknowledge(mid, outcome)
+        }
         waiter?.resume(returning: outcome)
     }
 }

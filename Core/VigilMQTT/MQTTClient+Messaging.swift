@@ -71,6 +71,7 @@ extension MQTTClient {
             }
             throw .failure(operation, code: rc, detail: message.topic)
         }
+        state.withLock { $0.outstanding += 1 }
         return mid
     }
 

@@ -32,6 +32,9 @@ public final class MQTTClient: Sendable {
 
     public var isConnected: Bool { state.withLock { $0.connected } }
 
+    /// Publishes libmosquitto still holds (not yet acknowledged, or not yet written for QoS 0).
+    public var outstandingPublishes: Int { state.withLock { $0.outstanding } }
+
     /// The consumer took one message from `messages`; needed only with `maxUndelivered` set.
     public func consumed() { gate?.leave() }
 

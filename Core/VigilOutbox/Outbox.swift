@@ -24,8 +24,11 @@ public final class Outbox: Sendable {
 
     /// The last committed number of each asset when the outbox opened: numbering continues there.
     public let lastSequences: [String: UInt64]
-    /// Readings handed over but not yet committed, at most (about 23 MB of battery readings).
-    static let maximumPending = 10_000
+    /// Readings handed over but not yet committed, at most: about 9 MB of battery readings, and as
+    /// much again in the transaction being committed.
+    static let maximumPending = 4000
+    /// Publishes the MQTT client may hold for the broker at once.
+    static let maximumOutstanding = 1000
     private let pending = Mutex(Pending())
     private nonisolated(unsafe) let store: OutboxStore
     private nonisolated(unsafe) let wake: UnsafeMutablePointer<sem_t>
@@ -38,6 +41,7 @@ public final class Outbox: Sendable {
         var counters: Counters
         var log: Logger
         var isConnected: @Sendable () -> Bool
+        var outstanding: @Sendable () -> Int
         var enqueue: @Sendable (MQTTMessage) -> Void
         var settings: @Sendable () -> OutboxSettings
     }
@@ -52,7 +56,8 @@ public final class Outbox: Sendable {
         lastSequences = try store.lastSequences()
         context = Context(
             owner: agent.common.agentID, counters: agent.counters, log: agent.log,
-            isConnected: { agent.isConnected }, enqueue: { agent.enqueue($0) },
+            isConnected: { agent.isConnected }, outstanding: { agent.outstandingPublishes },
+            enqueue: { agent.enqueue($0) },
             settings: { settings(agent.settings) })
         let context = self.context
         wake = .allocate(capacity: 1)
@@ -172,8 +177,23 @@ public final class Outbox: Sendable {
         context.counters.set("outbox_entries", to: store.count)
         guard online else { return }
         for entry in entries {
+            // The client keeps what the broker has not acknowledged in memory: hand over no more
+            // than it can keep small. What is not handed over now is sent again after the timeout.
+            guard waitForRoom() else { return }
             context.enqueue(MQTTMessage(topic: entry.topic, payload: entry.payload, qos: .atLeastOnce))
         }
+    }
+
+    /// At most `maximumOutstanding` publishes in the client's queue; false when the broker does not
+    /// take them within two seconds (it went away, or it is far too slow).
+    private func waitForRoom() -> Bool {
+        var waited = 0
+        while context.outstanding() >= Self.maximumOutstanding {
+            guard waited < 2000, context.isConnected() else { return false }
+            usleep(1000)
+            waited += 1
+        }
+        return true
     }
 
     private func apply(_ acks: [Acknowledgement]) throws {
@@ -196,13 +216,16 @@ public final class Outbox: Sendable {
         let cutoff = now - (timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)
         let due = try store.due(after: cursor, cutoff: cutoff, limit: budget)
         guard !due.isEmpty else { return 0 }
+        var sent: [Int64] = []
         for item in due {
+            guard waitForRoom() else { break }
             context.enqueue(
                 MQTTMessage(topic: item.topic, payload: Reading.markedHistorical(item.payload), qos: .atLeastOnce))
+            sent.append(item.id)
         }
-        try store.markSent(due.map(\.id), at: now)
-        context.counters.increment("outbox_resent", by: due.count)
-        return due.count < budget ? 0 : due.last!.id
+        try store.markSent(sent, at: now)
+        context.counters.increment("outbox_resent", by: sent.count)
+        return sent.count < budget ? 0 : (sent.last ?? cursor)
     }
 
     /// Past the size limit the oldest readings go, never silently. Once a second at most, and only

@@ -49,6 +49,9 @@ public final class AgentContext<Settings: Sendable>: Sendable {
     /// Whether the broker connection is up now.
     public var isConnected: Bool { bus.isConnected }
 
+    /// Publishes the MQTT client still holds for the broker.
+    public var outstandingPublishes: Int { bus.outstandingPublishes }
+
     public func publish(_ message: MQTTMessage) async {
         do {
             try await bus.publish(message)

@@ -8,6 +8,9 @@ public protocol MessageBus: Sendable {
     func enqueue(_ message: MQTTMessage) throws
     /// Whether a publish now reaches the broker; the collector keeps readings in its outbox otherwise.
     var isConnected: Bool { get }
+    /// Messages handed over and not yet acknowledged by the broker; producers of bulk (the outbox)
+    /// wait on it so the client's own queue stays small.
+    var outstandingPublishes: Int { get }
 }
 
 // The client's typed-throws methods already satisfy the protocol.
