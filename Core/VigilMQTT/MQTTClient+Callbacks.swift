@@ -52,6 +52,9 @@ extension MQTTClient {
         let (subscriptions, birth) = state.withLock { state in
             state.connected = true
             state.refusal = nil
+            // A count carried over a lost connection could drift (a message libmosquitto dropped
+            // without a callback) and hold producers back for good: start afresh each time.
+            state.outstanding = 0
             return (state.subscriptions, state.birth)
         }
         // Sending from the network thread is fine: libmosquitto only queues the packets here, and their

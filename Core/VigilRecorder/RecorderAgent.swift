@@ -75,13 +75,13 @@ public struct RecorderAgent: Agent {
         let topics = context.topics
         let limit = context.common.maximumPayloadBytes
         // Decoding runs beside the database writes, so a commit never stalls the intake; but never
-        // more than two batches ahead of them, so a backlog stays on the broker, not in memory.
+        // more than a batch ahead of them, so a backlog stays on the broker, not in memory.
         let intake = Mutex(Intake())
         let feeder = Task {
             for await message in context.messages {
                 let row = RecordRow.make(from: message, topics: topics, maximumBytes: limit)
                 if case .invalid(_, let reason, _) = row { context.reject(message, reason: reason) }
-                while intake.withLock({ $0.rows.count }) >= 2 * context.settings.batchMax, !Task.isCancelled {
+                while intake.withLock({ $0.rows.count }) >= context.settings.batchMax, !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(1))
                 }
                 let first = intake.withLock { intake in

@@ -17,7 +17,7 @@ struct FloodTests {
         return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(3)))
     func aFloodOfReadingsKeepsTheRecordersMemoryBoundedAndLosesNothing() async throws {
         let broker = try Broker(extraConfig: ["max_queued_messages 1000000"])
         defer { broker.stop() }
@@ -38,7 +38,7 @@ struct FloodTests {
 
         var jars: [[String: Double]] = []
         for _ in 0..<24 { jars.append(["voltage_v": 13.5, "temperature_c": 27.0, "resistance_mohm": 3.95]) }
-        let total = 30_000
+        let total = 60_000
         for index in 0..<total {
             let asset = try TopicLevel("str-\(index % 10)")
             let reading = Reading(
@@ -55,7 +55,7 @@ struct FloodTests {
         defer { recorder.stop() }
         var peak = 0
         var stored: SQLValue?
-        let deadline = ContinuousClock.now + .seconds(90)
+        let deadline = ContinuousClock.now + .seconds(150)
         while ContinuousClock.now < deadline {
             peak = max(peak, Self.residentMegabytes(recorder.pid))
             let database = try Database(path: "\(harness.directory)/recorder/history.db", readOnly: true)
@@ -64,8 +64,10 @@ struct FloodTests {
             if stored == .integer(Int64(total)) { break }
             try await Task.sleep(for: .milliseconds(200))
         }
+        print("flood: the recorder's resident memory peaked at \(peak) MB while catching up on \(total) readings")
         #expect(stored == .integer(Int64(total)), "\(recorder.log)")
-        // 30,000 readings of 2.3 KB are 70 MB of JSON; held in memory they would be several times that.
-        #expect(peak > 0 && peak < 64, "the recorder's resident memory peaked at \(peak) MB")
+        // 60,000 readings of 2.3 KB are 140 MB of JSON; without the bound the recorder holds a large
+        // part of them (about 90 MB at 30,000), with it about a batch or two.
+        #expect(peak > 0 && peak < 80, "the recorder's resident memory peaked at \(peak) MB")
     }
 }
