@@ -185,9 +185,9 @@ public struct RecorderAgent: Agent {
                 context.enqueue(
                     MQTTMessage(
                         topic: context.topics.ack(ack.collector), payload: PayloadCodec.encode(ack), qos: .atLeastOnce))
-                let gaps = ack.assets.values.reduce(0) { $0 + $1.gaps.count }
-                if gaps > 0 { context.counters.set("gaps_\(ack.collector)", to: gaps) }
             }
+            // Over all of the collector's assets, so it returns to 0 once the last gap fills.
+            for (collector, gaps) in outcome.gaps { context.counters.set("gaps_\(collector)", to: gaps) }
             return true
         } catch {
             // Keep the rows and try again on the next flush: a full disk may be freed. Nothing is

@@ -12,6 +12,8 @@ actor RecorderStore {
         /// What to publish on `ack/<collector>`: the progress of every asset this batch touched,
         /// duplicates included (a collector resends what it never saw acknowledged).
         var acknowledgements: [Acknowledgement] = []
+        /// Missing ranges over all assets of each collector this batch touched, for its status.
+        var gaps: [String: Int] = [:]
     }
 
     init(path: String) throws {
@@ -76,6 +78,7 @@ actor RecorderStore {
         for (collector, assets) in touched.sorted(by: { $0.key < $1.key }) {
             guard let level = try? TopicLevel(collector) else { continue }
             outcome.acknowledgements.append(ledger.acknowledgement(collector: level, assets: assets.sorted()))
+            outcome.gaps[collector] = ledger.gapCount(collector: collector)
         }
         return outcome
     }

@@ -79,6 +79,11 @@ struct SequenceLedger: Sendable, Equatable {
         (entries[Key(collector: collector, asset: asset)] ?? Entry()).progress
     }
 
+    /// Missing ranges over every asset of one collector.
+    func gapCount(collector: String) -> Int {
+        entries.reduce(0) { total, entry in total + (entry.key.collector == collector ? entry.value.above.count : 0) }
+    }
+
     /// The acknowledgement for `assets` of one collector.
     func acknowledgement(collector: TopicLevel, assets: some Sequence<String>) -> Acknowledgement {
         var progress: [String: Acknowledgement.Progress] = [:]

@@ -31,7 +31,9 @@ import VigilDomain
         for seq: UInt64 in [1, 2, 5, 6, 9, 4, 8, 7] { ledger.record(collector: "c", asset: "a", seq: seq) }
         #expect(ledger.progress(collector: "c", asset: "a").committed == 2)
         #expect(ledger.progress(collector: "c", asset: "a").gaps == [3...3])
+        #expect(ledger.gapCount(collector: "c") == 1)
         ledger.record(collector: "c", asset: "a", seq: 3)
+        #expect(ledger.gapCount(collector: "c") == 0)
         let progress = ledger.progress(collector: "c", asset: "a")
         #expect(progress.committed == 9)
         #expect(progress.gaps.isEmpty)
