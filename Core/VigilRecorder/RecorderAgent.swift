@@ -106,6 +106,7 @@ public struct RecorderAgent: Agent {
 
         var batch = Batch(maxRows: settings.batchMax, maxAge: settings.batchInterval, maxPending: settings.maxPending)
         var lastMaintenance: ContinuousClock.Instant?
+        var lastExpiry: ContinuousClock.Instant?
         for await event in events {
             // Remote configuration may have changed the batching limits since the last message.
             let current = context.settings
@@ -126,7 +127,9 @@ public struct RecorderAgent: Agent {
             case .tick:
                 if lastMaintenance.map({ .now - $0 >= .seconds(10) }) ?? true {
                     lastMaintenance = .now
-                    await maintain(store, context)
+                    let expire = lastExpiry.map { .now - $0 >= .seconds(600) } ?? true
+                    if expire { lastExpiry = .now }
+                    await maintain(store, context, expire: expire)
                 }
             }
             // Rows arrive in bulk: commit every batch that is due, not just one.
@@ -143,12 +146,12 @@ public struct RecorderAgent: Agent {
         await store.close()
     }
 
-    private func maintain(_ store: RecorderStore, _ context: AgentContext<Settings>) async {
+    private func maintain(_ store: RecorderStore, _ context: AgentContext<Settings>, expire: Bool) async {
         let settings = context.settings
         do {
             let result = try await store.maintain(
                 now: Timestamp.now().millisecondsSinceEpoch, rawDays: settings.retentionDays,
-                rollupDays: settings.rollupRetentionDays, maxBytes: settings.maxDatabaseBytes)
+                rollupDays: settings.rollupRetentionDays, maxBytes: settings.maxDatabaseBytes, expire: expire)
             context.counters.set("database_bytes", to: result.usedBytes)
             if result.expired > 0 { context.counters.increment("expired", by: result.expired) }
             if result.prunedForBudget > 0 {

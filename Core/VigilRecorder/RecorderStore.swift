@@ -130,19 +130,13 @@ actor RecorderStore {
     /// Retention, then the disk budget. Raw rows older than `rawDays` go (alarm history and
     /// rejections are the audit trail and stay as long as the rollups); past `maxBytes` the
     /// oldest raw telemetry goes first, then the oldest evaluations, and the rollups stay.
-    func maintain(now: Int64, rawDays: Int, rollupDays: Int, maxBytes: Int) throws -> Maintenance {
+    /// - Parameter expire: whether to apply retention too; the budget is checked every time.
+    func maintain(now: Int64, rawDays: Int, rollupDays: Int, maxBytes: Int, expire: Bool = true) throws -> Maintenance {
         var result = Maintenance()
         let rawCutoff = now - Int64(rawDays) * 86_400_000
         let keepCutoff = now - Int64(rollupDays) * 86_400_000
-        try database.transaction {
-            result.expired += try database.run("DELETE FROM telemetry WHERE ts_ms < ?", .integer(rawCutoff))
-            result.expired += try database.run("DELETE FROM evaluations WHERE ts_ms < ?", .integer(rawCutoff))
-            result.expired += try database.run("DELETE FROM device_status WHERE ts_ms < ?", .integer(rawCutoff))
-            result.expired += try database.run(
-                "DELETE FROM invalid_messages WHERE received_ms < ?", .integer(rawCutoff))
-            result.expired += try database.run("DELETE FROM rollups WHERE start_ms < ?", .integer(keepCutoff))
-            result.expired += try database.run("DELETE FROM alert_events WHERE ts_ms < ?", .integer(keepCutoff))
-            result.expired += try database.run("DELETE FROM rejected WHERE received_ms < ?", .integer(keepCutoff))
+        if expire {
+            try expireRows(rawCutoff, keepCutoff, &result)
         }
         result.usedBytes = try usedBytes()
         // Freed pages only count once whole pages are empty: prune in steps, re-measuring each time.
@@ -161,6 +155,21 @@ actor RecorderStore {
             }
         }
         return result
+    }
+
+    /// Deletes what is past retention. Some of these tables have no time index, so this runs
+    /// every few minutes rather than with every budget check.
+    private func expireRows(_ rawCutoff: Int64, _ keepCutoff: Int64, _ result: inout Maintenance) throws {
+        try database.transaction {
+            result.expired += try database.run("DELETE FROM telemetry WHERE ts_ms < ?", .integer(rawCutoff))
+            result.expired += try database.run("DELETE FROM evaluations WHERE ts_ms < ?", .integer(rawCutoff))
+            result.expired += try database.run("DELETE FROM device_status WHERE ts_ms < ?", .integer(rawCutoff))
+            result.expired += try database.run(
+                "DELETE FROM invalid_messages WHERE received_ms < ?", .integer(rawCutoff))
+            result.expired += try database.run("DELETE FROM rollups WHERE start_ms < ?", .integer(keepCutoff))
+            result.expired += try database.run("DELETE FROM alert_events WHERE ts_ms < ?", .integer(keepCutoff))
+            result.expired += try database.run("DELETE FROM rejected WHERE received_ms < ?", .integer(keepCutoff))
+        }
     }
 
     /// Bytes in pages that hold data: the file keeps freed pages for reuse, so this is what the
