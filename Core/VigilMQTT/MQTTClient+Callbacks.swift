@@ -22,14 +22,17 @@ extension MQTTClient {
             client.gate?.enter { client.state.withLock { $0.shutDown } }
             let payload =
                 message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(message.payloadlen))) } ?? []
-            client.messageSink.yield(
-                MQTTMessage(
-                    topic: message.topic.map { String(cString: $0) } ?? "",
-                    payload: payload,
-                    qos: MQTTQoS(rawValue: message.qos) ?? .atMostOnce,
-                    retain: message.retain
-                )
+            let received = MQTTMessage(
+                topic: message.topic.map { String(cString: $0) } ?? "",
+                payload: payload,
+                qos: MQTTQoS(rawValue: message.qos) ?? .atMostOnce,
+                retain: message.retain
             )
+            if let handler = client.messageHandler.withLock({ $0 }) {
+                handler.call(received)
+            } else {
+                client.messageSink.yield(received)
+            }
         }
     }
 

@@ -18,6 +18,8 @@ public final class MQTTClient: Sendable {
     /// Open while `start()` still has to get the first connect going itself (see `retryFirstConnect`).
     let connectAttempts = Mutex(false)
     let messageSink: AsyncStream<MQTTMessage>.Continuation
+    /// Set before `start()`: takes every message on the network thread instead of `messages`.
+    let messageHandler = Mutex<MessageHandler?>(nil)
     let gate: DeliveryGate?
     let eventSink: AsyncStream<MQTTConnectionEvent>.Continuation
     private let messageStream: AsyncStream<MQTTMessage>
@@ -34,6 +36,14 @@ public final class MQTTClient: Sendable {
 
     /// Publishes libmosquitto still holds (not yet acknowledged, or not yet written for QoS 0).
     public var outstandingPublishes: Int { state.withLock { $0.outstanding } }
+
+    /// Hands every message to `handler` on libmosquitto's network thread, in arrival order, instead
+    /// of to `messages`: an `AsyncStream` hop per message costs more than decoding it. The handler
+    /// must return quickly or on purpose slowly: while it runs, the socket is not read, which is
+    /// the backpressure a slow consumer wants. Set it before `start()`.
+    public func setMessageHandler(_ handler: @escaping @Sendable (MQTTMessage) -> Void) {
+        messageHandler.withLock { $0 = MessageHandler(call: handler) }
+    }
 
     /// The consumer took one message from `messages`; needed only with `maxUndelivered` set.
     public func consumed() { gate?.leave() }
@@ -116,4 +126,10 @@ public final class MQTTClient: Sendable {
         guard let userdata else { return nil }
         return Unmanaged<MQTTClient>.fromOpaque(userdata).takeUnretainedValue()
     }
+}
+
+/// A closure stored in a `Mutex` is reabstracted by every `withLock`, and written back wrapped in
+/// one more thunk each time; inside a struct it is kept as it is.
+struct MessageHandler: Sendable {
+    let call: @Sendable (MQTTMessage) -> Void
 }

@@ -4,6 +4,10 @@ import VigilMQTT
 public import VigilRuntime
 import VigilStore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Stores telemetry, evaluations, alarm history and rejections in SQLite, in batched
 /// transactions (at most `batch_max` messages or `batch_ms` milliseconds per commit).
 public struct RecorderAgent: Agent {
@@ -74,22 +78,26 @@ public struct RecorderAgent: Agent {
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
         let topics = context.topics
         let limit = context.common.maximumPayloadBytes
-        // Decoding runs beside the database writes, so a commit never stalls the intake; but never
-        // more than a batch ahead of them, so a backlog stays on the broker, not in memory.
+        // Decoding runs on the MQTT network thread, beside the database writes, so a commit never
+        // stalls the intake; but never more than a batch ahead of them, so a backlog stays on the
+        // broker, not in memory.
         let intake = Mutex(Intake())
-        let feeder = Task {
-            for await message in context.messages {
-                let row = RecordRow.make(from: message, topics: topics, maximumBytes: limit)
-                if case .invalid(_, let reason, _) = row { context.reject(message, reason: reason) }
-                while intake.withLock({ $0.rows.count }) >= context.settings.batchMax, !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(1))
-                }
-                let first = intake.withLock { intake in
-                    intake.rows.append(row)
-                    return intake.rows.count == 1
-                }
-                if first { sink.yield(.rows) }
+        let take: @Sendable (MQTTMessage) -> Void = { message in
+            let row = RecordRow.make(from: message, topics: topics, maximumBytes: limit)
+            if case .invalid(_, let reason, _) = row { context.reject(message, reason: reason) }
+            while intake.withLock({ $0.rows.count >= context.settings.batchMax && !$0.finished }) {
+                usleep(500)
             }
+            let first = intake.withLock { intake in
+                intake.rows.append(row)
+                return intake.rows.count == 1
+            }
+            if first { sink.yield(.rows) }
+        }
+        context.consume(take)
+        let feeder = Task {
+            // What arrived before `consume`, and the end of the intake when the agent stops.
+            for await message in context.messages { take(message) }
             intake.withLock { $0.finished = true }
             sink.yield(.rows)
         }
@@ -100,6 +108,8 @@ public struct RecorderAgent: Agent {
             }
         }
         defer {
+            // The network thread must never wait for room that a stopped loop will not make.
+            intake.withLock { $0.finished = true }
             feeder.cancel()
             ticker.cancel()
         }

@@ -18,6 +18,7 @@ actor RecorderStore {
 
     init(path: String) throws {
         database = try Database(path: path)
+        try database.execute("PRAGMA cache_size = -8192")
         try database.migrate(RecorderSchema.migrations)
         ledger = SequenceLedger(entries: try Self.loadLedger(database))
     }

@@ -12,6 +12,9 @@ public final class AgentContext<Settings: Sendable>: Sendable {
     public let messages: AgentInbox
     let inbox: AsyncStream<MQTTMessage>.Continuation
     let bus: any MessageBus
+    private let consumed: @Sendable () -> Void
+    /// In a struct: a bare closure in a `Mutex` gains a thunk on every `withLock`.
+    private let consumer = Mutex<Consumer?>(nil)
     private let current: Mutex<Settings>
     private let stopping = Mutex(false)
 
@@ -29,6 +32,7 @@ public final class AgentContext<Settings: Sendable>: Sendable {
         let (stream, inbox) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
         messages = AgentInbox(stream: stream, consumed: consumed)
         self.inbox = inbox
+        self.consumed = consumed
     }
 
     /// The settings in force now; remote configuration replaces them between two messages.
@@ -37,7 +41,22 @@ public final class AgentContext<Settings: Sendable>: Sendable {
     func replaceSettings(_ settings: Settings) { current.withLock { $0 = settings } }
 
     /// Feeds a message to the agent; tests use it to drive an agent without a broker.
-    public func deliver(_ message: MQTTMessage) { inbox.yield(message) }
+    public func deliver(_ message: MQTTMessage) {
+        if let consumer = consumer.withLock({ $0 }) {
+            consumer.take(message)
+            consumed()
+        } else {
+            inbox.yield(message)
+        }
+    }
+
+    /// From now on `consumer` takes each message where it arrives (the MQTT network thread) instead
+    /// of `messages`, for an agent whose per-message work is cheaper than an `AsyncStream` hop.
+    /// `messages` still delivers what arrived before, and still ends when the agent must stop.
+    /// While `consumer` runs the socket is not read: it may wait for room, briefly.
+    public func consume(_ consumer: @escaping @Sendable (MQTTMessage) -> Void) {
+        self.consumer.withLock { $0 = Consumer(take: consumer) }
+    }
 
     public func finishMessages() { inbox.finish() }
 
@@ -89,4 +108,8 @@ public final class AgentContext<Settings: Sendable>: Sendable {
             log.warning("refused message on \(message.topic): \(reason) (\(count) refused so far)")
         }
     }
+}
+
+struct Consumer: Sendable {
+    let take: @Sendable (MQTTMessage) -> Void
 }

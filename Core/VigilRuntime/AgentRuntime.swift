@@ -114,7 +114,6 @@ final class AgentSession<A: Agent>: Sendable {
         let client: MQTTClient
         do {
             client = try MQTTClient(configuration: broker)
-            try client.start()
         } catch {
             // Only settings can make this fail (TLS files, client id): a configuration error.
             log.error("cannot start the MQTT client: \(error)")
@@ -123,6 +122,14 @@ final class AgentSession<A: Agent>: Sendable {
         let context = AgentContext(
             common: common, settings: settings, bus: client, log: log, counters: counters,
             consumed: { client.consumed() })
+        let route = self.route(client, context)
+        client.setMessageHandler { route($0) }
+        do {
+            try client.start()
+        } catch {
+            log.error("cannot start the MQTT client: \(error)")
+            return AgentRuntime.ExitCode.configuration
+        }
         log.notice(
             "started \(Vigil.version) for site \(common.site) as \(common.agentID), config from \(source), "
                 + "broker \(broker.host):\(broker.port)")
@@ -140,11 +147,6 @@ final class AgentSession<A: Agent>: Sendable {
             }
             agentDone.set()
             stop.yield(.agentFinished(failure))
-        }
-        let pumpDone = Latch()
-        let pump = Task {
-            await self.pump(client, context)
-            pumpDone.set()
         }
         let background = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -203,9 +205,7 @@ final class AgentSession<A: Agent>: Sendable {
         // 2. Stop the intake. A clean disconnect keeps a persistent session, so the broker queues
         //    what arrives from now on instead of handing it to a process that is leaving.
         await client.disconnect()
-        // 3. Hand the agent everything that was received before the disconnect, then let it drain.
-        _ = await pumpDone.wait(for: .milliseconds(300))
-        pump.cancel()
+        // 3. The network thread has stopped, so everything received is with the agent: let it drain.
         context.finishMessages()
         // An agent with no subscriptions has nothing to drain: only its timer to interrupt.
         let drainTime: Duration =
@@ -220,17 +220,18 @@ final class AgentSession<A: Agent>: Sendable {
         return exitCode
     }
 
-    /// Routes the single MQTT stream: configuration to the runtime, everything else to the agent.
-    private func pump(_ client: MQTTClient, _ context: AgentContext<A.Settings>) async {
+    /// Routes every message on the network thread: configuration to the runtime, everything else to
+    /// the agent.
+    private func route(_ client: MQTTClient, _ context: AgentContext<A.Settings>) -> @Sendable (MQTTMessage) -> Void {
         let configTopic = topics.config(common.agentID)
-        for await message in client.messages {
+        return { message in
             if message.topic == configTopic {
                 client.consumed()
-                applyRemoteConfiguration(message.payload, context: context)
-                client.setBirth(statusMessage(.online))
-                try? client.enqueue(statusMessage(.online))
+                self.applyRemoteConfiguration(message.payload, context: context)
+                client.setBirth(self.statusMessage(.online))
+                try? client.enqueue(self.statusMessage(.online))
             } else {
-                counters.increment("received")
+                self.counters.increment("received")
                 context.deliver(message)
             }
         }
