@@ -7,8 +7,44 @@ extension Reading {
     static func fastDecoded(_ bytes: [UInt8]) -> Reading? {
         bytes.withUnsafeBufferPointer { buffer in
             var scanner = JSONScanner(buffer)
-            guard let reading = decode(&scanner), scanner.atEnd else { return nil }
-            return reading
+            guard let (reading, values) = decode(&scanner, values: decodeValues), scanner.atEnd else { return nil }
+            var full = reading
+            full.values = values
+            return full
+        }
+    }
+
+    /// The reading without `values`, and its values flattened in the payload's order under the names
+    /// the history uses (`v_string`, `cells.3`, `jar07.r_uohm`); nil exactly when `fastDecoded` is.
+    ///
+    /// For the recorder, which stores the payload as it came and needs only the numbers for its
+    /// rollups: building `Values`' dictionaries and flattening them again was a fifth of its CPU.
+    public static func fastFlattened(_ bytes: [UInt8]) -> (reading: Reading, metrics: [(name: String, value: Double)])?
+    {
+        bytes.withUnsafeBufferPointer { buffer in
+            var scanner = JSONScanner(buffer)
+            guard let decoded = decode(&scanner, values: flattenValues), scanner.atEnd else { return nil }
+            return decoded
+        }
+    }
+
+    /// The history's name of a jar's metric: `jar01.v_mv`, two digits up to 99 jars.
+    public static func jarMetricName(_ index: Int, _ name: String) -> String {
+        guard (0..<99).contains(index) else { return "jar" + String(index + 1) + "." + name }
+        // Written byte by byte: three concatenations were a third of the recorder's decoding.
+        var name = name
+        return name.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count + 6) { buffer in
+                let number = index + 1
+                buffer[0] = UInt8(ascii: "j")
+                buffer[1] = UInt8(ascii: "a")
+                buffer[2] = UInt8(ascii: "r")
+                buffer[3] = UInt8(ascii: "0") + UInt8(number / 10)
+                buffer[4] = UInt8(ascii: "0") + UInt8(number % 10)
+                buffer[5] = UInt8(ascii: ".")
+                for (offset, byte) in bytes.enumerated() { buffer[6 + offset] = byte }
+                return bytes.count + 6
+            }
         }
     }
 
@@ -16,7 +52,9 @@ extension Reading {
         "v", "site", "asset", "kind", "seq", "ts", "source", "quality", "values", "collector", "historical",
     ]
 
-    private static func decode(_ scanner: inout JSONScanner) -> Reading? {
+    private static func decode<V>(
+        _ scanner: inout JSONScanner, values readValues: (inout JSONScanner) -> V?
+    ) -> (Reading, V)? {
         guard scanner.take(UInt8(ascii: "{")) else { return nil }
         var version: Int64?
         var site: TopicLevel?
@@ -26,7 +64,7 @@ extension Reading {
         var ts: Timestamp?
         var source: String?
         var quality: Quality?
-        var values: Values?
+        var values: V?
         var collector: TopicLevel?
         var historical: Bool?
         // Known fields seen so far, one bit each: a repeated one is left to JSONDecoder.
@@ -47,7 +85,7 @@ extension Reading {
                 case "ts": ts = scanner.string().flatMap { Timestamp(rfc3339: $0) }
                 case "source": source = scanner.string()
                 case "quality": quality = scanner.string().flatMap { Quality(rawValue: $0) }
-                case "values": values = decodeValues(&scanner)
+                case "values": values = readValues(&scanner)
                 case "collector": collector = scanner.identifier().map(TopicLevel.init(checked:))
                 case "historical":
                     historical = scanner.literal("true") ? true : scanner.literal("false") ? false : nil
@@ -75,9 +113,10 @@ extension Reading {
         guard version == Int64(schemaVersion), let site, let asset, let kind, let seq, let ts, let values else {
             return nil
         }
-        return Reading(
+        let reading = Reading(
             site: site, asset: asset, kind: kind, seq: UInt64(seq), ts: ts, source: source ?? "",
-            quality: quality ?? .good, values: values, collector: collector, historical: historical ?? false)
+            quality: quality ?? .good, values: Values(), collector: collector, historical: historical ?? false)
+        return (reading, values)
     }
 
     private static func decodeValues(_ scanner: inout JSONScanner) -> Values? {
@@ -133,5 +172,64 @@ extension Reading {
             metrics[name] = number
         } while scanner.take(UInt8(ascii: ","))
         return scanner.take(UInt8(ascii: "}")) ? metrics : nil
+    }
+
+    private static func flattenValues(_ scanner: inout JSONScanner) -> [(name: String, value: Double)]? {
+        guard scanner.take(UInt8(ascii: "{")) else { return nil }
+        var metrics: [(name: String, value: Double)] = []
+        var names: [String] = []
+        if scanner.take(UInt8(ascii: "}")) { return metrics }
+        repeat {
+            // A repeated name is left to JSONDecoder, as in `decodeValues`.
+            guard let name = scanner.identifier(), scanner.take(UInt8(ascii: ":")), !names.contains(name) else {
+                return nil
+            }
+            names.append(name)
+            if name == "jars" {
+                guard scanner.take(UInt8(ascii: "[")) else { return nil }
+                if !scanner.take(UInt8(ascii: "]")) {
+                    var index = 0
+                    repeat {
+                        guard flattenJar(&scanner, index: index, into: &metrics) else { return nil }
+                        index += 1
+                    } while scanner.take(UInt8(ascii: ","))
+                    guard scanner.take(UInt8(ascii: "]")) else { return nil }
+                }
+                continue
+            }
+            if scanner.peek() == UInt8(ascii: "[") {
+                _ = scanner.take(UInt8(ascii: "["))
+                if !scanner.take(UInt8(ascii: "]")) {
+                    var index = 1
+                    repeat {
+                        guard let number = scanner.number() else { return nil }
+                        metrics.append((name + "." + String(index), number))
+                        index += 1
+                    } while scanner.take(UInt8(ascii: ","))
+                    guard scanner.take(UInt8(ascii: "]")) else { return nil }
+                }
+            } else {
+                guard let number = scanner.number() else { return nil }
+                metrics.append((name, number))
+            }
+        } while scanner.take(UInt8(ascii: ","))
+        return scanner.take(UInt8(ascii: "}")) ? metrics : nil
+    }
+
+    private static func flattenJar(
+        _ scanner: inout JSONScanner, index: Int, into metrics: inout [(name: String, value: Double)]
+    ) -> Bool {
+        guard scanner.take(UInt8(ascii: "{")) else { return false }
+        if scanner.take(UInt8(ascii: "}")) { return true }
+        let first = metrics.count
+        repeat {
+            guard let name = scanner.identifier(), scanner.take(UInt8(ascii: ":")), let number = scanner.number() else {
+                return false
+            }
+            let full = jarMetricName(index, name)
+            guard !metrics[first...].contains(where: { $0.name == full }) else { return false }
+            metrics.append((full, number))
+        } while scanner.take(UInt8(ascii: ","))
+        return scanner.take(UInt8(ascii: "}"))
     }
 }

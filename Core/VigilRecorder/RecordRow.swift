@@ -27,15 +27,21 @@ enum RecordRow: Sendable {
     static func metrics(of reading: Reading, includingStale: Bool = false) -> [Metric] {
         guard reading.quality == .good || includingStale else { return [] }
         var metrics: [Metric] = []
-        for (name, value) in reading.values.scalars { metrics.append(Metric(name: name, value: value)) }
-        for (name, values) in reading.values.series {
+        metrics.reserveCapacity(reading.values.scalars.count + reading.values.jars.count * 3)
+        // Sorted: a dictionary's order differs from one reading to the next, and `RollupBatch`
+        // finds each metric's rollup cheaply only when the order repeats.
+        for (name, value) in reading.values.scalars.sorted(by: { $0.key < $1.key }) {
+            metrics.append(Metric(name: name, value: value))
+        }
+        for (name, values) in reading.values.series.sorted(by: { $0.key < $1.key }) {
             for (index, value) in values.enumerated() {
                 metrics.append(Metric(name: "\(name).\(index + 1)", value: value))
             }
         }
         for (index, jar) in reading.values.jars.enumerated() {
-            let prefix = index < 9 ? "jar0\(index + 1)." : "jar\(index + 1)."
-            for (name, value) in jar { metrics.append(Metric(name: prefix + name, value: value)) }
+            for (name, value) in jar.sorted(by: { $0.key < $1.key }) {
+                metrics.append(Metric(name: Reading.jarMetricName(index, name), value: value))
+            }
         }
         return metrics
     }
@@ -45,6 +51,14 @@ enum RecordRow: Sendable {
             let text = String(decoding: message.payload, as: UTF8.self)
             switch topics.parse(message.topic) {
             case .telemetry:
+                if message.payload.count <= maximumBytes, let (reading, flat) = Reading.fastFlattened(message.payload) {
+                    let metrics = reading.quality == .good ? flat.map { Metric(name: $0.name, value: $0.value) } : []
+                    return .telemetry(
+                        asset: reading.asset.rawValue, seq: Int64(clamping: reading.seq),
+                        ts: reading.ts.millisecondsSinceEpoch, kind: reading.kind.rawValue,
+                        collector: reading.collector?.rawValue, metrics: metrics, payload: text)
+                }
+                // Anything but a plainly valid reading: JSONDecoder names the field and the reason.
                 let reading = try PayloadCodec.decode(Reading.self, from: message.payload, maximumBytes: maximumBytes)
                 return .telemetry(
                     asset: reading.asset.rawValue, seq: Int64(clamping: reading.seq),

@@ -29,7 +29,7 @@ actor RecorderStore {
         var outcome = Outcome()
         var updated = ledger
         var touched: [String: Set<String>] = [:]
-        var hourly: [Rollup.Key: Rollup] = [:]
+        var rollups = RollupBatch()
         try database.transaction {
             for row in rows {
                 let (table, changes) = try insert(row, now)
@@ -43,27 +43,13 @@ actor RecorderStore {
                     continue
                 }
                 // Only a reading stored for the first time counts, so the rollups are exact too.
-                if changes > 0 {
-                    let hour = Rollup.Period.hour.start(of: ts)
-                    for metric in metrics {
-                        let key = Rollup.Key(period: .hour, asset: asset, metric: metric.name, start: hour)
-                        hourly[key, default: .init()].add(metric.value)
-                    }
-                }
+                if changes > 0 { rollups.add(asset: asset, ts: ts, metrics: metrics) }
                 if let collector {
                     updated.record(collector: collector, asset: asset, seq: UInt64(seq))
                     touched[collector, default: []].insert(asset)
                 }
             }
-            // Each hour lies in one day: the day's rollup is the merge of the batch's hours.
-            var rollups = hourly
-            for (key, rollup) in hourly {
-                var day = key
-                day.period = .day
-                day.start = Rollup.Period.day.start(of: key.start)
-                rollups[day, default: .init()].merge(rollup)
-            }
-            try save(rollups)
+            try save(rollups.rollups())
             let save = try database.cached(
                 "INSERT OR REPLACE INTO ledger (collector, asset, committed, above) VALUES (?, ?, ?, ?)")
             for (collector, assets) in touched {

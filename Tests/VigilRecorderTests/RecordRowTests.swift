@@ -33,6 +33,51 @@ import VigilMQTT
         #expect(payload == Self.reading)
     }
 
+    /// The direct path (payload to rollup metrics, no `Values`) must give exactly the metrics of
+    /// the decoded reading, whatever the shape, and nothing for a reading that is not good.
+    @Test func flattenedMetricsMatchTheDecodedReading() throws {
+        for index in 0..<40 {
+            let jars = (0..<(index % 2 == 0 ? 24 : 3)).map { jar in
+                ["v_mv": 13_500.0 + Double(jar), "t_c": 25.5 - Double(index), "r_uohm": 4_100.0 * Double(jar + 1)]
+            }
+            let reading = Reading(
+                site: try TopicLevel("demo"), asset: try TopicLevel("str-\(index % 5)"), kind: .vrlaString,
+                seq: UInt64(index + 1), ts: Timestamp(millisecondsSinceEpoch: 1_795_924_800_000 + Int64(index)),
+                source: "sim", quality: index % 7 == 3 ? .stale : .good,
+                values: .init(
+                    scalars: ["string_v": 324.5 + Double(index), "current_a": -1.5], series: ["cells": [1, 2.5, 3]],
+                    jars: jars),
+                collector: try TopicLevel("collector"))
+            let payload = String(decoding: reading.encodedJSON(), as: UTF8.self)
+            guard
+                case .telemetry(let asset, let seq, _, _, let collector, let metrics, let stored) = row(
+                    "vigil/demo/telemetry/\(reading.asset)", payload)
+            else {
+                Issue.record("not a telemetry row: \(payload)")
+                continue
+            }
+            #expect(asset == reading.asset.rawValue && seq == Int64(index + 1) && collector == "collector")
+            #expect(stored == payload)
+            let expected = RecordRow.metrics(of: reading)
+            #expect(metrics.sorted { $0.name < $1.name } == expected.sorted { $0.name < $1.name })
+            #expect(metrics.contains(.init(name: "jar02.r_uohm", value: 8_200)) == (reading.quality == .good))
+            #expect(metrics.contains(.init(name: "cells.2", value: 2.5)) == (reading.quality == .good))
+        }
+    }
+
+    @Test func repeatedNamesAreLeftToJSONDecoder() {
+        func payload(_ values: String) -> [UInt8] {
+            Array(
+                (#"{"v":1,"site":"demo","asset":"a","kind":"pump","seq":7,"ts":"2026-11-29T04:00:00.000Z","values":"#
+                    + values + "}").utf8)
+        }
+        #expect(Reading.fastFlattened(payload(#"{"f":1}"#)) != nil)
+        for values in [#"{"f":1,"f":2}"#, #"{"jars":[{"v":1,"v":2}]}"#, #"{"jars":[],"jars":[]}"#, #"{"f":[1],"f":2}"#]
+        {
+            #expect(Reading.fastFlattened(payload(values)) == nil, "\(values)")
+        }
+    }
+
     @Test func refusedInputIsKeptWithTheReason() {
         guard case .invalid(let topic, let reason, let payload) = row("vigil/demo/telemetry/pump-1", "{\"v\":1}") else {
             Issue.record("an invalid reading was not kept as invalid")

@@ -1,0 +1,72 @@
+import Testing
+
+@testable import VigilRecorder
+
+@Suite struct RollupBatchTests {
+    typealias Metric = RecordRow.Metric
+
+    /// The rollups keyed one metric at a time, the way the batch is meant to shortcut.
+    func keyed(_ readings: [(asset: String, ts: Int64, metrics: [Metric])]) -> [Rollup.Key: Rollup] {
+        var hourly: [Rollup.Key: Rollup] = [:]
+        for reading in readings {
+            let hour = Rollup.Period.hour.start(of: reading.ts)
+            for metric in reading.metrics {
+                hourly[
+                    Rollup.Key(period: .hour, asset: reading.asset, metric: metric.name, start: hour), default: .init()
+                ]
+                .add(metric.value)
+            }
+        }
+        var all = hourly
+        for (key, rollup) in hourly {
+            let day = Rollup.Key(
+                period: .day, asset: key.asset, metric: key.metric, start: Rollup.Period.day.start(of: key.start))
+            all[day, default: .init()].merge(rollup)
+        }
+        return all
+    }
+
+    @Test func matchesPerMetricKeyingWhateverTheOrderOfMetrics() {
+        var generator = SystemRandomNumberGenerator()
+        var readings: [(asset: String, ts: Int64, metrics: [Metric])] = []
+        let names = (1...30).map { "m\($0)" }
+        let base: Int64 = 1_795_910_400_000
+        for index in 0..<2000 {
+            var chosen = names
+            switch index % 5 {
+            case 0: chosen.shuffle(using: &generator)
+            case 1: chosen = Array(chosen.prefix(Int.random(in: 1...30, using: &generator)))
+            case 2: chosen.append("late-\(index % 3)")
+            default: break
+            }
+            readings.append(
+                (
+                    asset: "a\(index % 4)", ts: base + Int64(index) * 97_000,
+                    metrics: chosen.map { Metric(name: $0, value: Double.random(in: -5...5, using: &generator)) }
+                ))
+        }
+        var batch = RollupBatch()
+        for reading in readings { batch.add(asset: reading.asset, ts: reading.ts, metrics: reading.metrics) }
+        let expected = keyed(readings)
+        let actual = batch.rollups()
+        #expect(actual.count == expected.count)
+        #expect(actual.keys.contains { $0.period == .day })
+        for (key, rollup) in expected {
+            guard let got = actual[key] else {
+                Issue.record("missing \(key)")
+                continue
+            }
+            #expect(got.count == rollup.count, "\(key)")
+            #expect(abs(got.mean - rollup.mean) < 1e-9, "\(key)")
+            #expect(abs(got.m2 - rollup.m2) < 1e-6, "\(key)")
+            #expect(got.min == rollup.min && got.max == rollup.max, "\(key)")
+        }
+    }
+
+    @Test func readingsWithoutMetricsAddNothing() {
+        var batch = RollupBatch()
+        batch.add(asset: "a", ts: 0, metrics: [])
+        #expect(batch.isEmpty)
+        #expect(batch.rollups().isEmpty)
+    }
+}
