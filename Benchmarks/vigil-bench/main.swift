@@ -189,27 +189,38 @@ let rawInsert = try RecorderBench.rawInsertRate(readings, path: "\(work)/raw-ins
 let recorder = try await RecorderBench.recorderRate(readings, binDirectory: binDirectory, work: work, name: "big")
 print("raw batched SQLite inserts of battery readings/s (ref)    \(format(rawInsert))")
 print(
-    "recorder battery readings/s, broker → SQLite, acks on      \(format(recorder))     "
-        + "\(String(format: "%.2f", recorder / rawInsert))× raw insert")
+    "recorder battery readings/s, broker → SQLite, acks on      \(format(recorder.readingsPerSecond))     "
+        + "\(String(format: "%.2f", recorder.readingsPerSecond / rawInsert))× raw insert")
+print(
+    "recorder CPU per battery reading (µs)                     "
+        + String(format: "%.1f", recorder.cpuPerReading * 1e6))
 let smallReadings = try RecorderBench.payloads(count: 100_000, assets: 32, small: true)
 let rawSmall = try RecorderBench.rawInsertRate(smallReadings, path: "\(work)/raw-insert-small.db")
 let recorderSmall = try await RecorderBench.recorderRate(
     smallReadings, binDirectory: binDirectory, work: work, name: "small")
 print("raw batched SQLite inserts of pump readings/s (ref)       \(format(rawSmall))")
 print(
-    "recorder pump readings/s, broker → SQLite, acks on         \(format(recorderSmall))     "
-        + "\(String(format: "%.2f", recorderSmall / rawSmall))× raw insert")
+    "recorder pump readings/s, broker → SQLite, acks on         \(format(recorderSmall.readingsPerSecond))     "
+        + "\(String(format: "%.2f", recorderSmall.readingsPerSecond / rawSmall))× raw insert")
+print(
+    "recorder CPU per pump reading (µs)                        "
+        + String(format: "%.1f", recorderSmall.cpuPerReading * 1e6))
 let results: [String: Any] = [
     "raw_modbus_reads_per_s": raw, "collector_readings_per_s": collector.readingsPerSecond,
     "ratio_to_raw": collector.readingsPerSecond / raw, "collector_cpu_us_per_reading": collector.cpuPerReading * 1e6,
-    "raw_sqlite_inserts_per_s": rawInsert, "recorder_readings_per_s": recorder,
-    "recorder_ratio_to_raw_insert": recorder / rawInsert, "raw_sqlite_small_inserts_per_s": rawSmall,
-    "recorder_small_readings_per_s": recorderSmall, "recorder_small_ratio_to_raw_insert": recorderSmall / rawSmall,
+    "raw_sqlite_inserts_per_s": rawInsert, "recorder_readings_per_s": recorder.readingsPerSecond,
+    "recorder_ratio_to_raw_insert": recorder.readingsPerSecond / rawInsert,
+    "recorder_cpu_us_per_reading": recorder.cpuPerReading * 1e6, "raw_sqlite_small_inserts_per_s": rawSmall,
+    "recorder_small_readings_per_s": recorderSmall.readingsPerSecond,
+    "recorder_small_ratio_to_raw_insert": recorderSmall.readingsPerSecond / rawSmall,
+    "recorder_small_cpu_us_per_reading": recorderSmall.cpuPerReading * 1e6,
 ]
 let json = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys, .prettyPrinted])
 try FileManager.default.createDirectory(atPath: "Benchmarks", withIntermediateDirectories: true)
 try json.write(to: URL(fileURLWithPath: "Benchmarks/results.json"))
 for server in servers { server.stop() }
+// The outboxes and databases of one run take about a gigabyte.
+try? FileManager.default.removeItem(atPath: work)
 
 // Micro: one battery reading to JSON, the generic way and the collector's direct way.
 do {
