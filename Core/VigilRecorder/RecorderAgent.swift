@@ -63,7 +63,7 @@ public struct RecorderAgent: Agent {
         case tick
     }
 
-    /// Decoded rows on their way from the decoding task to the writing loop, handed over in bulk:
+    /// Decoded rows on their way from the network thread to the writing loop, handed over in bulk:
     /// one `AsyncStream` hop per row cost more than the decoding.
     struct Intake: Sendable {
         var rows: [RecordRow] = []
@@ -85,8 +85,12 @@ public struct RecorderAgent: Agent {
         let take: @Sendable (MQTTMessage) -> Void = { message in
             let row = RecordRow.make(from: message, topics: topics, maximumBytes: limit)
             if case .invalid(_, let reason, _) = row { context.reject(message, reason: reason) }
-            while intake.withLock({ $0.rows.count >= context.settings.batchMax && !$0.finished }) {
+            // At most 5 s a message, as `DeliveryGate` does: the network thread must get back to
+            // libmosquitto's loop in time for keepalive while a long retention pass holds the writer.
+            var waited = 0
+            while waited < 10_000, intake.withLock({ $0.rows.count >= context.settings.batchMax && !$0.finished }) {
                 usleep(500)
+                waited += 1
             }
             let first = intake.withLock { intake in
                 intake.rows.append(row)
