@@ -8,10 +8,14 @@ public struct Evaluation: Sendable, Equatable, Codable {
     public var ts: Timestamp
     public var health: Health
     public var findings: [Finding]
+    /// What the asset's model expects and derives from the reading (a battery string's
+    /// compensated float target, its worst jar's deviation), so an operator sees expected beside
+    /// actual. Absent when the profile derives nothing.
+    public var derived: [String: Double]?
 
     public init(
         site: TopicLevel, asset: TopicLevel, kind: AssetKind, seq: UInt64, ts: Timestamp, health: Health,
-        findings: [Finding]
+        findings: [Finding], derived: [String: Double]? = nil
     ) {
         self.site = site
         self.asset = asset
@@ -20,6 +24,7 @@ public struct Evaluation: Sendable, Equatable, Codable {
         self.ts = ts
         self.health = health
         self.findings = findings
+        self.derived = derived
     }
 
     /// A 0–100 score with the inputs that drive it, so an operator can see *why* it is 62.

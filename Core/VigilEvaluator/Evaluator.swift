@@ -43,10 +43,37 @@ public struct Evaluator: Sendable {
                         metric: worst.label, score: worst.verdict.score, weight: limit.weight, contribution: 0))
             }
         }
+        var derived: [String: Double]?
+        if reading.kind == .vrlaString {
+            let string = VRLAString(reading.values)
+            if let impossible = string.impossibility() {
+                return .impossible(
+                    Rejection(
+                        reading: reading, field: impossible.field, value: impossible.value, reason: impossible.reason,
+                        recommendation: impossible.recommendation))
+            }
+            let stringFindings = string.findings()
+            findings += stringFindings
+            breakdown += Self.stringContributions(stringFindings)
+            derived = string.derived()
+        }
         return .evaluated(
             Evaluation(
                 site: reading.site, asset: reading.asset, kind: reading.kind, seq: reading.seq, ts: reading.ts,
-                health: Self.health(breakdown), findings: findings))
+                health: Self.health(breakdown), findings: findings, derived: derived))
+    }
+
+    /// A string's own checks in the health score: the worst finding of each kind counts, so one
+    /// bad jar pulls the whole string down (the worst jar dominates). Weights match the jar limits'.
+    static func stringContributions(_ findings: [Finding]) -> [Evaluation.Contribution] {
+        let checks: [(code: String, weight: Double)] = [
+            ("jar_voltage_deviation", 1), ("thermal_runaway", 3), ("connection_resistance_high", 1),
+        ]
+        return checks.map { check in
+            let worst = findings.filter { $0.code.rawValue == check.code }.map(\.severity).max()
+            let score: Double = worst == .critical ? 0 : worst == .warning ? 50 : 100
+            return Evaluation.Contribution(metric: check.code, score: score, weight: check.weight, contribution: 0)
+        }
     }
 
     /// Weighted mean of per-metric scores; each contribution is its share of the total, so the

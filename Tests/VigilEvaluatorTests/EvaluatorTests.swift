@@ -60,7 +60,9 @@ import VigilYAML
         #expect(result.findings.isEmpty)
         #expect(result.health.score == 100)
         #expect(result.health.primaryConcern == nil)
-        #expect(result.health.breakdown.count == 4)
+        // Four limits and the string's own three checks (deviation, runaway, links).
+        #expect(result.health.breakdown.count == 7)
+        #expect(result.health.breakdown.contains { $0.metric == "thermal_runaway" && $0.score == 100 })
     }
 
     @Test func theFailingJarIsFoundExplainedAndScored() {
