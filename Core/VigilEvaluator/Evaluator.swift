@@ -44,18 +44,32 @@ public struct Evaluator: Sendable {
             }
         }
         var derived: [String: Double]?
-        if reading.kind == .vrlaString {
+        var impossible: Impossibility?
+        switch reading.kind {
+        case .vrlaString:
             let string = VRLAString(reading.values)
-            if let impossible = string.impossibility() {
-                return .impossible(
-                    Rejection(
-                        reading: reading, field: impossible.field, value: impossible.value, reason: impossible.reason,
-                        recommendation: impossible.recommendation))
-            }
+            impossible = string.impossibility()
             let stringFindings = string.findings()
             findings += stringFindings
             breakdown += Self.stringContributions(stringFindings)
             derived = string.derived()
+        case .chiller:
+            let chiller = Chiller(reading.values)
+            impossible = chiller.impossibility()
+            let chillerFindings = chiller.findings()
+            findings += chillerFindings
+            breakdown += Self.contributions(chillerFindings, checks: [("phase_imbalance", 1)])
+            derived = chiller.derived()
+        case .pump:
+            derived = reading.values.scalars["vibration_mm_s"].map { ["iso10816_zone": Self.vibrationZone($0)] }
+        default:
+            break
+        }
+        if let impossible {
+            return .impossible(
+                Rejection(
+                    reading: reading, field: impossible.field, value: impossible.value, reason: impossible.reason,
+                    recommendation: impossible.recommendation))
         }
         return .evaluated(
             Evaluation(
@@ -66,10 +80,22 @@ public struct Evaluator: Sendable {
     /// A string's own checks in the health score: the worst finding of each kind counts, so one
     /// bad jar pulls the whole string down (the worst jar dominates). Weights match the jar limits'.
     static func stringContributions(_ findings: [Finding]) -> [Evaluation.Contribution] {
-        let checks: [(code: String, weight: Double)] = [
-            ("jar_voltage_deviation", 1), ("thermal_runaway", 3), ("connection_resistance_high", 1),
-        ]
-        return checks.map { check in
+        contributions(
+            findings, checks: [("jar_voltage_deviation", 1), ("thermal_runaway", 3), ("connection_resistance_high", 1)])
+    }
+
+    /// ISO 10816-3, group 2 (15–300 kW) on rigid foundations: zone A (new) below 1.4 mm/s, B
+    /// (unrestricted long-term) below 2.8, C (restricted) below 4.5, D (damage occurs) above; 1–4.
+    static func vibrationZone(_ velocity: Double) -> Double {
+        velocity < 1.4 ? 1 : velocity < 2.8 ? 2 : velocity < 4.5 ? 3 : 4
+    }
+
+    /// A profile's own checks in the health score: 100 without a finding, 50 on a warning, 0 on a
+    /// critical, for the worst finding of each code.
+    static func contributions(_ findings: [Finding], checks: [(code: String, weight: Double)])
+        -> [Evaluation.Contribution]
+    {
+        checks.map { check in
             let worst = findings.filter { $0.code.rawValue == check.code }.map(\.severity).max()
             let score: Double = worst == .critical ? 0 : worst == .warning ? 50 : 100
             return Evaluation.Contribution(metric: check.code, score: score, weight: check.weight, contribution: 0)

@@ -26,7 +26,8 @@ public struct LimitSet: Sendable, Equatable {
             "flow_lps": MetricLimit(warnLow: 30, critLow: 20, possibleLow: 0),
         ],
         "pump": [
-            "vibration_mm_s": MetricLimit(warnHigh: 4.5, critHigh: 7.1, possibleLow: 0, weight: 2),
+            // ISO 10816-3 group 2, rigid: zone C (restricted operation) from 2.8, zone D from 4.5.
+            "vibration_mm_s": MetricLimit(warnHigh: 2.8, critHigh: 4.5, possibleLow: 0, weight: 2),
             "motor_temperature_c": MetricLimit(warnHigh: 80, critHigh: 95, possibleLow: -20, possibleHigh: 150),
             "flow_lps": MetricLimit(warnLow: 30, critLow: 20, possibleLow: 0),
         ],

@@ -12,13 +12,6 @@ extension VRLAString {
     static let linkWarning = 0.010
     static let linkCritical = 0.030
 
-    struct Impossibility: Sendable, Equatable {
-        var field: String
-        var value: Double
-        var reason: String
-        var recommendation: String
-    }
-
     /// A reading whose jars and terminals cannot both be right; nil when they agree.
     func impossibility() -> Impossibility? {
         guard let sum = jarSum, let stringVoltage, let drop = linkDrop, let current else { return nil }
