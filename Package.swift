@@ -123,7 +123,9 @@ let package = Package(
         // Benchmarks (`make bench`): measure, never assert.
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["VigilCollector", "VigilDomain", "VigilModbus", "VigilMQTT", "VigilStore"],
+            dependencies: [
+                "VigilCollector", "VigilDomain", "VigilEvaluator", "VigilModbus", "VigilMQTT", "VigilStore",
+            ],
             path: "Benchmarks/vigil-bench", swiftSettings: strict),
 
         // Tests.

@@ -1,6 +1,7 @@
 import Foundation
 import VigilCollector
 import VigilDomain
+import VigilEvaluator
 import VigilMQTT
 import VigilModbus
 
@@ -205,7 +206,7 @@ print(
 print(
     "recorder CPU per pump reading (µs)                        "
         + String(format: "%.1f", recorderSmall.cpuPerReading * 1e6))
-let results: [String: Any] = [
+var results: [String: Any] = [
     "raw_modbus_reads_per_s": raw, "collector_readings_per_s": collector.readingsPerSecond,
     "ratio_to_raw": collector.readingsPerSecond / raw, "collector_cpu_us_per_reading": collector.cpuPerReading * 1e6,
     "raw_sqlite_inserts_per_s": rawInsert, "recorder_readings_per_s": recorder.readingsPerSecond,
@@ -215,14 +216,13 @@ let results: [String: Any] = [
     "recorder_small_ratio_to_raw_insert": recorderSmall.readingsPerSecond / rawSmall,
     "recorder_small_cpu_us_per_reading": recorderSmall.cpuPerReading * 1e6,
 ]
-let json = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys, .prettyPrinted])
-try FileManager.default.createDirectory(atPath: "Benchmarks", withIntermediateDirectories: true)
-try json.write(to: URL(fileURLWithPath: "Benchmarks/results.json"))
 for server in servers { server.stop() }
 // The outboxes and databases of one run take about a gigabyte.
 try? FileManager.default.removeItem(atPath: work)
 
-// Micro: one battery reading to JSON, the generic way and the collector's direct way.
+// Micro: one battery reading to JSON, the generic way and the collector's direct way; and the
+// evaluator's cost per reading.
+var evaluatorJarsPerSecond = 0.0
 do {
     var jars: [[String: Double]] = []
     for _ in 0..<24 { jars.append(["voltage_v": 13.5, "temperature_c": 27.0, "resistance_mohm": 3.95]) }
@@ -247,8 +247,31 @@ do {
     }
     let generic = time { PayloadCodec.encode(reading).count }
     let direct = time { decoder.encodedReading(envelope: envelope, seq: 1, ts: .now(), registers: registers)!.count }
+    // The evaluator's work per battery reading on one core, without MQTT: decode, judge (limits,
+    // the string model), encode the evaluation. Decoding alone is the reference any consumer pays.
+    let payload = PayloadCodec.encode(reading)
+    let evaluator = Evaluator()
+    let decodeOnly = time { (try? PayloadCodec.decode(Reading.self, from: payload))?.values.jars.count ?? 0 }
+    let judged = time {
+        guard let decoded = try? PayloadCodec.decode(Reading.self, from: payload),
+            case .evaluated(let evaluation) = evaluator.evaluate(decoded)
+        else { return 0 }
+        return PayloadCodec.encode(evaluation).count
+    }
+    evaluatorJarsPerSecond = 24 / (judged / 1e6)
+    print(
+        "evaluator: battery reading decoded, judged, encoded  \(String(format: "%.1f", judged)) µs     "
+            + "\(String(format: "%.2f", judged / decodeOnly))× decode alone")
+    print(
+        "evaluator: jar readings/s on one core (goal 50,000)  \(format(evaluatorJarsPerSecond))     "
+            + "\(String(format: "%.2f", evaluatorJarsPerSecond / 50_000))× goal")
     print("battery reading to JSON, generic encoder       \(String(format: "%.1f", generic)) µs")
     print(
         "battery reading to JSON, registers direct      \(String(format: "%.1f", direct)) µs     "
             + "\(String(format: "%.2f", direct / generic))× generic")
 }
+
+results["evaluator_jar_readings_per_s"] = evaluatorJarsPerSecond
+let json = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys, .prettyPrinted])
+try FileManager.default.createDirectory(atPath: "Benchmarks", withIntermediateDirectories: true)
+try json.write(to: URL(fileURLWithPath: "Benchmarks/results.json"))
