@@ -2,11 +2,14 @@ public import VigilDomain
 import VigilMQTT
 public import VigilRuntime
 
-/// Subscribes to every asset's telemetry and publishes a retained evaluation per reading, or a
-/// rejection when the reading is physically impossible.
+/// Subscribes to every asset's telemetry and judges every reading; publishes the retained
+/// evaluation when it changes or at the heartbeat (`EvaluationGate`), or a rejection when the
+/// reading is physically impossible.
 public struct EvaluatorAgent: Agent {
     public struct Settings: Sendable {
         public var evaluator: Evaluator
+        /// An unchanged evaluation is published again after this long; zero publishes every one.
+        public var heartbeat: Duration
     }
 
     public static let name = "evaluator"
@@ -14,13 +17,21 @@ public struct EvaluatorAgent: Agent {
     public init() {}
 
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
-        try section.requireOnly(["limits"])
-        return Settings(evaluator: Evaluator(limits: try LimitSet(config: try section.child("limits"))))
+        try section.requireOnly(["limits", "heartbeat_s"])
+        return Settings(
+            evaluator: Evaluator(limits: try LimitSet(config: try section.child("limits"))),
+            heartbeat: .seconds(try section.int("heartbeat_s", default: 60, in: 0...86_400)))
     }
 
     public func subscriptions(_ topics: Topics) -> [String] { [topics.allTelemetry] }
 
     public func run(_ context: AgentContext<Settings>) async throws {
+        var gate = EvaluationGate()
+        // Monotonic: a clock set back must not hold evaluations back for as long.
+        let start = ContinuousClock.now
+        func milliseconds(_ duration: Duration) -> Int64 {
+            duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        }
         for await message in context.messages {
             guard case .telemetry(let topicAsset) = context.topics.parse(message.topic) else {
                 context.reject(message, reason: "topic is not a telemetry topic of this site")
@@ -48,6 +59,15 @@ public struct EvaluatorAgent: Agent {
             switch context.settings.evaluator.evaluate(reading) {
             case .evaluated(let evaluation):
                 context.counters.increment("evaluated")
+                let settings = context.settings
+                guard
+                    gate.admit(
+                        evaluation, now: milliseconds(.now - start), heartbeat: milliseconds(settings.heartbeat),
+                        disconnections: context.disconnections)
+                else {
+                    context.counters.increment("unchanged")
+                    continue
+                }
                 context.enqueue(
                     MQTTMessage(
                         topic: context.topics.evaluation(reading.asset), payload: PayloadCodec.encode(evaluation),

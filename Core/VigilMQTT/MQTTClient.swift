@@ -34,6 +34,10 @@ public final class MQTTClient: Sendable {
 
     public var isConnected: Bool { state.withLock { $0.connected } }
 
+    /// How many times the connection was lost: a consumer that compares it before and after can tell
+    /// that the broker may have forgotten retained state in between (a restart without persistence).
+    public var disconnections: UInt64 { state.withLock { $0.connectionEpoch } }
+
     /// Publishes libmosquitto still holds (not yet acknowledged, or not yet written for QoS 0).
     public var outstandingPublishes: Int { state.withLock { $0.outstanding } }
 

@@ -68,6 +68,9 @@ public final class AgentContext<Settings: Sendable>: Sendable {
     /// Whether the broker connection is up now.
     public var isConnected: Bool { bus.isConnected }
 
+    /// Connections lost since the agent started.
+    public var disconnections: UInt64 { bus.disconnections }
+
     /// Publishes the MQTT client still holds for the broker.
     public var outstandingPublishes: Int { bus.outstandingPublishes }
 

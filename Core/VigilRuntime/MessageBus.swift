@@ -11,6 +11,8 @@ public protocol MessageBus: Sendable {
     /// Messages handed over and not yet acknowledged by the broker; producers of bulk (the outbox)
     /// wait on it so the client's own queue stays small.
     var outstandingPublishes: Int { get }
+    /// Connections lost so far; the evaluator republishes its retained state after one.
+    var disconnections: UInt64 { get }
 }
 
 // The client's typed-throws methods already satisfy the protocol.
