@@ -12,7 +12,14 @@ public struct Evaluator: Sendable {
         case impossible(Rejection)
     }
 
+    /// Without the jars' learned baselines: every check but the resistance rise.
     public func evaluate(_ reading: Reading) -> Outcome {
+        var none = ResistanceBaselines()
+        return evaluate(reading, baselines: &none)
+    }
+
+    /// - Parameter baselines: the jars' resistance baselines, learning from every plausible reading.
+    public func evaluate(_ reading: Reading, baselines: inout ResistanceBaselines) -> Outcome {
         let rules = limits.kinds[reading.kind.rawValue] ?? [:]
         var findings: [Finding] = []
         var breakdown: [Evaluation.Contribution] = []
@@ -49,7 +56,11 @@ public struct Evaluator: Sendable {
         case .vrlaString:
             let string = VRLAString(reading.values)
             impossible = string.impossibility()
-            let stringFindings = string.findings()
+            guard impossible == nil else { break }
+            // What the baseline would make of this reading is judged before it learns from it.
+            let stringFindings =
+                string.findings() + baselines.findings(asset: reading.asset.rawValue, string: string)
+            baselines.observe(asset: reading.asset.rawValue, resistances: string.jars.map(\.resistance))
             findings += stringFindings
             breakdown += Self.stringContributions(stringFindings)
             derived = string.derived()
@@ -81,7 +92,11 @@ public struct Evaluator: Sendable {
     /// bad jar pulls the whole string down (the worst jar dominates). Weights match the jar limits'.
     static func stringContributions(_ findings: [Finding]) -> [Evaluation.Contribution] {
         contributions(
-            findings, checks: [("jar_voltage_deviation", 1), ("thermal_runaway", 3), ("connection_resistance_high", 1)])
+            findings,
+            checks: [
+                ("jar_voltage_deviation", 1), ("thermal_runaway", 3), ("connection_resistance_high", 1),
+                ("jar_resistance_rise", 2),
+            ])
     }
 
     /// ISO 10816-3, group 2 (15–300 kW) on rigid foundations: zone A (new) below 1.4 mm/s, B

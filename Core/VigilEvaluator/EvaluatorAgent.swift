@@ -2,6 +2,12 @@ public import VigilDomain
 import VigilMQTT
 public import VigilRuntime
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Subscribes to every asset's telemetry and judges every reading; publishes the retained
 /// evaluation when it changes or at the heartbeat (`EvaluationGate`), or a rejection when the
 /// reading is physically impossible.
@@ -27,6 +33,11 @@ public struct EvaluatorAgent: Agent {
 
     public func run(_ context: AgentContext<Settings>) async throws {
         var gate = EvaluationGate()
+        let baselinesPath = context.common.stateDirectory + "/" + Self.baselinesFile
+        var baselines = Self.loadBaselines(baselinesPath, context)
+        var lastSave = ContinuousClock.now
+        var unsaved = false
+        defer { if unsaved { Self.save(baselines, to: baselinesPath, context) } }
         // Monotonic: a clock set back must not hold evaluations back for as long.
         let start = ContinuousClock.now
         func milliseconds(_ duration: Duration) -> Int64 {
@@ -56,9 +67,17 @@ public struct EvaluatorAgent: Agent {
                 context.counters.increment("skipped_historical")
                 continue
             }
-            switch context.settings.evaluator.evaluate(reading) {
+            switch context.settings.evaluator.evaluate(reading, baselines: &baselines) {
             case .evaluated(let evaluation):
                 context.counters.increment("evaluated")
+                if reading.kind == .vrlaString {
+                    unsaved = true
+                    if ContinuousClock.now - lastSave >= Self.saveInterval {
+                        Self.save(baselines, to: baselinesPath, context)
+                        lastSave = .now
+                        unsaved = false
+                    }
+                }
                 let settings = context.settings
                 guard
                     gate.admit(
@@ -80,6 +99,33 @@ public struct EvaluatorAgent: Agent {
                         topic: context.topics.rejected(reading.asset), payload: PayloadCodec.encode(rejection),
                         qos: .atLeastOnce, retain: false))
             }
+        }
+    }
+
+    static let baselinesFile = "evaluator-baselines.json"
+    /// What a crash can lose of the baselines: a minute of learning, never a learned baseline
+    /// once it was saved.
+    static let saveInterval = Duration.seconds(60)
+
+    /// A missing file starts learning afresh; an unreadable one too, loudly, and is kept aside.
+    static func loadBaselines(_ path: String, _ context: AgentContext<Settings>) -> ResistanceBaselines {
+        guard FileSystem.exists(path) else { return ResistanceBaselines() }
+        do {
+            let bytes = try FileSystem.read(path)
+            return try JSONDecoder().decode(ResistanceBaselines.self, from: Data(bytes))
+        } catch {
+            context.log.error("cannot read the jar baselines in \(path) (\(error)); learning them again")
+            try? FileSystem.writeAtomically((try? FileSystem.read(path)) ?? [], to: path + ".unreadable")
+            return ResistanceBaselines()
+        }
+    }
+
+    static func save(_ baselines: ResistanceBaselines, to path: String, _ context: AgentContext<Settings>) {
+        do {
+            try FileSystem.writeAtomically(Array(try JSONEncoder().encode(baselines)), to: path)
+        } catch {
+            context.counters.increment("baselines_write_failed")
+            context.log.warning("cannot save the jar baselines to \(path): \(error)")
         }
     }
 }

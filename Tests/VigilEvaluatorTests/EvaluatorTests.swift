@@ -60,8 +60,8 @@ import VigilYAML
         #expect(result.findings.isEmpty)
         #expect(result.health.score == 100)
         #expect(result.health.primaryConcern == nil)
-        // Four limits and the string's own three checks (deviation, runaway, links).
-        #expect(result.health.breakdown.count == 7)
+        // Four limits and the string's own four checks (deviation, runaway, links, resistance rise).
+        #expect(result.health.breakdown.count == 8)
         #expect(result.health.breakdown.contains { $0.metric == "thermal_runaway" && $0.score == 100 })
     }
 
