@@ -36,8 +36,8 @@ public struct EvaluatorAgent: Agent {
         let baselinesPath = context.common.stateDirectory + "/" + Self.baselinesFile
         var baselines = Self.loadBaselines(baselinesPath, context)
         var lastSave = ContinuousClock.now
-        var unsaved = false
-        defer { if unsaved { Self.save(baselines, to: baselinesPath, context) } }
+        var savedRevision = baselines.revision
+        defer { if baselines.revision != savedRevision { Self.save(baselines, to: baselinesPath, context) } }
         // Monotonic: a clock set back must not hold evaluations back for as long.
         let start = ContinuousClock.now
         func milliseconds(_ duration: Duration) -> Int64 {
@@ -70,13 +70,10 @@ public struct EvaluatorAgent: Agent {
             switch context.settings.evaluator.evaluate(reading, baselines: &baselines) {
             case .evaluated(let evaluation):
                 context.counters.increment("evaluated")
-                if reading.kind == .vrlaString {
-                    unsaved = true
-                    if ContinuousClock.now - lastSave >= Self.saveInterval {
-                        Self.save(baselines, to: baselinesPath, context)
-                        lastSave = .now
-                        unsaved = false
-                    }
+                if baselines.revision != savedRevision, ContinuousClock.now - lastSave >= Self.saveInterval {
+                    Self.save(baselines, to: baselinesPath, context)
+                    lastSave = .now
+                    savedRevision = baselines.revision
                 }
                 let settings = context.settings
                 guard

@@ -24,6 +24,10 @@ public struct ResistanceBaselines: Codable, Sendable, Equatable {
     static let criticalRise = 0.50
 
     var assets: [String: [Jar]] = [:]
+    /// Counts the changes worth saving (a value learned, a baseline set or dropped), so the agent
+    /// writes the file only then: once every baseline is learned the file stops being rewritten,
+    /// which a gateway's flash storage is grateful for over years.
+    private(set) var revision: UInt64 = 0
 
     public init() {}
 
@@ -39,10 +43,14 @@ public struct ResistanceBaselines: Codable, Sendable, Equatable {
             var jar = jars[index]
             if let baseline = jar.baseline {
                 jar.low = value < baseline * Self.replacementRatio ? jar.low + 1 : 0
-                if jar.low >= Self.replacementCount { jar = Jar() }
+                if jar.low >= Self.replacementCount {
+                    jar = Jar()
+                    revision += 1
+                }
             }
             if jar.baseline == nil {
                 jar.learning.append(value)
+                revision += 1
                 if jar.learning.count >= Self.learnCount {
                     jar.baseline = Self.median(jar.learning)
                     jar.learning = []

@@ -60,6 +60,15 @@ import VigilDomain
                 .isEmpty)
     }
 
+    @Test func onlyLearningChangesTheRevisionSoTheFileIsNotRewrittenForever() {
+        var baselines = learned()
+        let revision = baselines.revision
+        for _ in 0..<100 { baselines.observe(asset: "s", resistances: [4.1, 3.9, 4.0]) }
+        #expect(baselines.revision == revision)
+        baselines.observe(asset: "t", resistances: [4.0])
+        #expect(baselines.revision == revision + 1)
+    }
+
     @Test func survivesAJSONRoundTrip() throws {
         let baselines = learned()
         let decoded = try JSONDecoder().decode(
