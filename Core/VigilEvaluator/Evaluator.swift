@@ -27,7 +27,8 @@ public struct Evaluator: Sendable {
             var worst: (verdict: MetricLimit.Verdict, value: Double, jar: Int?, label: String)?
             for (value, jar) in samples(of: metric, in: reading.values) {
                 let label =
-                    jar.map { "jar\(Self.twoDigits($0)).\(metric.dropFirst(LimitSet.jarPrefix.count))" } ?? metric
+                    jar.map { Reading.jarMetricName($0 - 1, String(metric.dropFirst(LimitSet.jarPrefix.count))) }
+                    ?? metric
                 if let reason = limit.impossibility(value) {
                     return .impossible(
                         Rejection(
@@ -194,7 +195,6 @@ public struct Evaluator: Sendable {
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 
-    static func twoDigits(_ number: Int) -> String { number < 10 ? "0\(number)" : String(number) }
 }
 
 extension String {

@@ -14,7 +14,7 @@ extension ResistanceBaselines {
             findings.append(
                 Finding(
                     code: try! TopicLevel("jar_resistance_rise"), severity: critical ? .critical : .warning,
-                    metric: "jar\(Evaluator.twoDigits(number)).resistance_mohm", jar: number,
+                    metric: Reading.jarMetricName(index, "resistance_mohm"), jar: number,
                     value: Evaluator.round(rise * 100), limit: (critical ? Self.criticalRise : Self.warningRise) * 100,
                     message:
                         "jar \(number) resistance \(Evaluator.format(value)) mΩ is \(Evaluator.format(rise * 100)) % "

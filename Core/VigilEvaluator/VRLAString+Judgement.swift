@@ -43,7 +43,7 @@ extension VRLAString {
             findings.append(
                 finding(
                     "jar_voltage_deviation", critical ? .critical : .warning,
-                    metric: "jar\(Evaluator.twoDigits(jar)).voltage_v", jar: jar, value: deviation,
+                    metric: Reading.jarMetricName(index, "voltage_v"), jar: jar, value: deviation,
                     limit: (critical ? Self.deviationCritical : Self.deviationWarning) * (deviation < 0 ? -1 : 1),
                     message:
                         "jar \(jar) is \(Evaluator.format(abs(deviation))) V \(deviation < 0 ? "below" : "above") "
@@ -58,7 +58,7 @@ extension VRLAString {
                 guard let temperature = jar.temperature, temperature - ambient > Self.runawayRise else { continue }
                 findings.append(
                     finding(
-                        "thermal_runaway", .critical, metric: "jar\(Evaluator.twoDigits(index + 1)).temperature_c",
+                        "thermal_runaway", .critical, metric: Reading.jarMetricName(index, "temperature_c"),
                         jar: index + 1, value: temperature - ambient, limit: Self.runawayRise,
                         message:
                             "jar \(index + 1) is \(Evaluator.format(temperature - ambient)) °C above the room "
