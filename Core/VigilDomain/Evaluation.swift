@@ -7,15 +7,20 @@ public struct Evaluation: Sendable, Equatable, Codable {
     public var seq: UInt64
     public var ts: Timestamp
     public var health: Health
+    /// The worst finding's level, so a dashboard colours an asset without reading its findings.
+    public var severity: Level
     public var findings: [Finding]
     /// What the asset's model expects and derives from the reading (a battery string's
     /// compensated float target, its worst jar's deviation), so an operator sees expected beside
     /// actual. Absent when the profile derives nothing.
     public var derived: [String: Double]?
+    /// Expected against actual for every quantity with a learned baseline, and the robust z-score
+    /// between them. Absent while the baselines are still being learned.
+    public var residuals: [Residual]?
 
     public init(
         site: TopicLevel, asset: TopicLevel, kind: AssetKind, seq: UInt64, ts: Timestamp, health: Health,
-        findings: [Finding], derived: [String: Double]? = nil
+        findings: [Finding], derived: [String: Double]? = nil, residuals: [Residual]? = nil
     ) {
         self.site = site
         self.asset = asset
@@ -25,6 +30,49 @@ public struct Evaluation: Sendable, Equatable, Codable {
         self.health = health
         self.findings = findings
         self.derived = derived
+        self.residuals = residuals
+        severity = findings.map { Level($0.severity) }.max() ?? .normal
+    }
+
+    /// `watch` is an `info` finding: a deviation from the asset's own normal that is not yet a
+    /// fault, worth a look on the next round but not an alarm.
+    public enum Level: String, Sendable, Codable, Comparable {
+        case normal, watch, warning, critical
+
+        init(_ severity: Severity) {
+            switch severity {
+            case .info: self = .watch
+            case .warning: self = .warning
+            case .critical: self = .critical
+            }
+        }
+
+        private var rank: Int {
+            switch self {
+            case .normal: 0
+            case .watch: 1
+            case .warning: 2
+            case .critical: 3
+            }
+        }
+
+        public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    public struct Residual: Sendable, Equatable, Codable {
+        /// The quantity, e.g. `condenser_approach_c`; its baseline may be one load bin's.
+        public var metric: String
+        public var expected: Double
+        public var actual: Double
+        /// `(actual − expected) / spread`, the spread being the baseline's robust standard deviation.
+        public var z: Double
+
+        public init(metric: String, expected: Double, actual: Double, z: Double) {
+            self.metric = metric
+            self.expected = expected
+            self.actual = actual
+            self.z = z
+        }
     }
 
     /// A 0–100 score with the inputs that drive it, so an operator can see *why* it is 62.

@@ -3,8 +3,29 @@ public import VigilDomain
 /// Judges one reading against hard limits and scores the asset's health. Pure: no I/O, no clock.
 public struct Evaluator: Sendable {
     public var limits: LimitSet
+    public var anomaly: AnomalyPolicy
+    /// Health weights by asset kind and component (a metric or a check code); they override the
+    /// limits' own weights, so a chiller's score follows the weights its operators agreed on.
+    public var weights: [String: [String: Double]]
 
-    public init(limits: LimitSet = .defaults) { self.limits = limits }
+    public init(
+        limits: LimitSet = .defaults, anomaly: AnomalyPolicy = AnomalyPolicy(),
+        weights: [String: [String: Double]] = Self.defaultWeights
+    ) {
+        self.limits = limits
+        self.anomaly = anomaly
+        self.weights = weights
+    }
+
+    /// Chillers: what their operators weigh (vibration 35, approach 25, phase imbalance 20,
+    /// kW/ton 15, ΔT 5). Their other limits still raise findings and set the severity; they do
+    /// not move the score unless weighted here.
+    public static let defaultWeights: [String: [String: Double]] = [
+        "chiller": [
+            "vibration_mm_s": 35, "condenser_approach_c": 25, "phase_imbalance": 20, "kw_per_ton": 15,
+            "delta_t_c": 5, "chw_supply_c": 0, "refrigerant_sat_c": 0, "power_kw": 0, "flow_lps": 0,
+        ]
+    ]
 
     public enum Outcome: Sendable, Equatable {
         case evaluated(Evaluation)
@@ -12,18 +33,28 @@ public struct Evaluator: Sendable {
         case impossible(Rejection)
     }
 
-    /// Without the jars' learned baselines: every check but the resistance rise.
+    /// Without anything learned: every check but those against baselines.
     public func evaluate(_ reading: Reading) -> Outcome {
-        var none = ResistanceBaselines()
-        return evaluate(reading, baselines: &none)
+        var none = EvaluatorState()
+        return evaluate(reading, state: &none)
     }
 
-    /// - Parameter baselines: the jars' resistance baselines, learning from every plausible reading.
-    public func evaluate(_ reading: Reading, baselines: inout ResistanceBaselines) -> Outcome {
+    /// - Parameter state: what was learned so far; it learns from every plausible reading.
+    public func evaluate(_ reading: Reading, state: inout EvaluatorState) -> Outcome {
         let rules = limits.kinds[reading.kind.rawValue] ?? [:]
         var findings: [Finding] = []
         var breakdown: [Evaluation.Contribution] = []
-        for (metric, limit) in rules.sorted(by: { $0.key < $1.key }) {
+        // The float window means nothing while current flows: a discharging jar at 12.6 V is
+        // doing its job, and a recharging one is below float until it is nearly full. Then only
+        // a jar driven below 1.75 V/cell, where cells reverse, is low.
+        let floating =
+            reading.kind != .vrlaString || VRLAString.floats(current: reading.values.scalars["string_current_a"])
+        for (metric, rule) in rules.sorted(by: { $0.key < $1.key }) {
+            var limit = rule
+            if !floating && metric == "jar_voltage_v" {
+                limit.warnLow = nil
+                limit.critLow = VRLAString.endOfDischarge
+            }
             var worst: (verdict: MetricLimit.Verdict, value: Double, jar: Int?, label: String)?
             for (value, jar) in samples(of: metric, in: reading.values) {
                 let label =
@@ -60,8 +91,8 @@ public struct Evaluator: Sendable {
             guard impossible == nil else { break }
             // What the baseline would make of this reading is judged before it learns from it.
             let stringFindings =
-                string.findings() + baselines.findings(asset: reading.asset.rawValue, string: string)
-            baselines.observe(asset: reading.asset.rawValue, resistances: string.jars.map(\.resistance))
+                string.findings() + state.resistance.findings(asset: reading.asset.rawValue, string: string)
+            state.resistance.observe(asset: reading.asset.rawValue, resistances: string.jars.map(\.resistance))
             findings += stringFindings
             breakdown += Self.stringContributions(stringFindings)
             derived = string.derived()
@@ -83,10 +114,15 @@ public struct Evaluator: Sendable {
                     reading: reading, field: impossible.field, value: impossible.value, reason: impossible.reason,
                     recommendation: impossible.recommendation))
         }
+        // Only a plausible reading reaches the baselines: a swapped sensor must not become normal.
+        let anomalies = anomalies(reading, derived: derived ?? [:], baselines: &state.metrics)
+        findings += anomalies.findings
+        breakdown += anomalies.contributions
         return .evaluated(
             Evaluation(
                 site: reading.site, asset: reading.asset, kind: reading.kind, seq: reading.seq, ts: reading.ts,
-                health: Self.health(breakdown), findings: findings, derived: derived))
+                health: Self.health(breakdown, weights: weights[reading.kind.rawValue] ?? [:]), findings: findings,
+                derived: derived, residuals: anomalies.residuals.isEmpty ? nil : anomalies.residuals))
     }
 
     /// A string's own checks in the health score: the worst finding of each kind counts, so one
@@ -106,21 +142,45 @@ public struct Evaluator: Sendable {
         velocity < 1.4 ? 1 : velocity < 2.8 ? 2 : velocity < 4.5 ? 3 : 4
     }
 
-    /// A profile's own checks in the health score: 100 without a finding, 50 on a warning, 0 on a
-    /// critical, for the worst finding of each code.
+    /// A profile's own checks in the health score, scored by the worst finding of each code.
     static func contributions(_ findings: [Finding], checks: [(code: String, weight: Double)])
         -> [Evaluation.Contribution]
     {
         checks.map { check in
             let worst = findings.filter { $0.code.rawValue == check.code }.map(\.severity).max()
-            let score: Double = worst == .critical ? 0 : worst == .warning ? 50 : 100
-            return Evaluation.Contribution(metric: check.code, score: score, weight: check.weight, contribution: 0)
+            return Evaluation.Contribution(
+                metric: check.code, score: Self.score(worst), weight: check.weight, contribution: 0)
+        }
+    }
+
+    /// A check's score from its worst finding: 100 without one, 75 watch, 50 warning, 0 critical.
+    static func score(_ worst: Severity?) -> Double {
+        switch worst {
+        case .critical: 0
+        case .warning: 50
+        case .info: 75
+        case nil: 100
         }
     }
 
     /// Weighted mean of per-metric scores; each contribution is its share of the total, so the
-    /// breakdown adds up to the score and the operator sees what pulls it down.
-    static func health(_ items: [Evaluation.Contribution]) -> Evaluation.Health {
+    /// breakdown adds up to the score and the operator sees what pulls it down. A metric judged by
+    /// several layers (its limit and its baseline) counts once, at its worst score.
+    static func health(_ contributions: [Evaluation.Contribution], weights: [String: Double] = [:])
+        -> Evaluation.Health
+    {
+        var items: [Evaluation.Contribution] = []
+        var index: [String: Int] = [:]
+        for item in contributions {
+            if let at = index[item.metric] {
+                items[at].score = min(items[at].score, item.score)
+                items[at].weight = max(items[at].weight, item.weight)
+            } else {
+                index[item.metric] = items.count
+                items.append(item)
+            }
+        }
+        for at in items.indices { items[at].weight = weights[items[at].metric] ?? items[at].weight }
         let totalWeight = items.reduce(0) { $0 + $1.weight }
         guard totalWeight > 0 else { return Evaluation.Health(score: 100, primaryConcern: nil, breakdown: []) }
         var breakdown = items

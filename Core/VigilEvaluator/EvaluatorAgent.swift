@@ -23,10 +23,24 @@ public struct EvaluatorAgent: Agent {
     public init() {}
 
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
-        try section.requireOnly(["limits", "heartbeat_s"])
+        try section.requireOnly(["limits", "heartbeat_s", "anomaly", "weights"])
         return Settings(
-            evaluator: Evaluator(limits: try LimitSet(config: try section.child("limits"))),
+            evaluator: Evaluator(
+                limits: try LimitSet(config: try section.child("limits")),
+                anomaly: try AnomalyPolicy(config: try section.child("anomaly")),
+                weights: try Self.weights(try section.child("weights"))),
             heartbeat: .seconds(try section.int("heartbeat_s", default: 60, in: 0...86_400)))
+    }
+
+    /// `weights.<kind>.<component>`: replaces that one weight; the other defaults stay.
+    static func weights(_ node: ConfigNode) throws(ConfigError) -> [String: [String: Double]] {
+        var weights = Evaluator.defaultWeights
+        for (kind, components) in try node.entries() {
+            for (component, _) in try components.entries() {
+                weights[kind, default: [:]][component] = try components.double(component, default: 1, in: 0...1000)
+            }
+        }
+        return weights
     }
 
     public func subscriptions(_ topics: Topics) -> [String] { [topics.allTelemetry] }
@@ -34,10 +48,10 @@ public struct EvaluatorAgent: Agent {
     public func run(_ context: AgentContext<Settings>) async throws {
         var gate = EvaluationGate()
         let baselinesPath = context.common.stateDirectory + "/" + Self.baselinesFile
-        var baselines = Self.loadBaselines(baselinesPath, context)
+        var state = Self.loadState(baselinesPath, context)
         var lastSave = ContinuousClock.now
-        var savedRevision = baselines.revision
-        defer { if baselines.revision != savedRevision { Self.save(baselines, to: baselinesPath, context) } }
+        var savedRevision = state.revision
+        defer { if state.revision != savedRevision { Self.save(state, to: baselinesPath, context) } }
         // Monotonic: a clock set back must not hold evaluations back for as long.
         let start = ContinuousClock.now
         func milliseconds(_ duration: Duration) -> Int64 {
@@ -67,13 +81,13 @@ public struct EvaluatorAgent: Agent {
                 context.counters.increment("skipped_historical")
                 continue
             }
-            switch context.settings.evaluator.evaluate(reading, baselines: &baselines) {
+            switch context.settings.evaluator.evaluate(reading, state: &state) {
             case .evaluated(let evaluation):
                 context.counters.increment("evaluated")
-                if baselines.revision != savedRevision, ContinuousClock.now - lastSave >= Self.saveInterval {
-                    Self.save(baselines, to: baselinesPath, context)
+                if state.revision != savedRevision, ContinuousClock.now - lastSave >= Self.saveInterval {
+                    Self.save(state, to: baselinesPath, context)
                     lastSave = .now
-                    savedRevision = baselines.revision
+                    savedRevision = state.revision
                 }
                 let settings = context.settings
                 guard
@@ -105,24 +119,24 @@ public struct EvaluatorAgent: Agent {
     static let saveInterval = Duration.seconds(60)
 
     /// A missing file starts learning afresh; an unreadable one too, loudly, and is kept aside.
-    static func loadBaselines(_ path: String, _ context: AgentContext<Settings>) -> ResistanceBaselines {
-        guard FileSystem.exists(path) else { return ResistanceBaselines() }
+    static func loadState(_ path: String, _ context: AgentContext<Settings>) -> EvaluatorState {
+        guard FileSystem.exists(path) else { return EvaluatorState() }
         do {
             let bytes = try FileSystem.read(path)
-            return try JSONDecoder().decode(ResistanceBaselines.self, from: Data(bytes))
+            return try JSONDecoder().decode(EvaluatorState.self, from: Data(bytes))
         } catch {
-            context.log.error("cannot read the jar baselines in \(path) (\(error)); learning them again")
+            context.log.error("cannot read the baselines in \(path) (\(error)); learning them again")
             try? FileSystem.writeAtomically((try? FileSystem.read(path)) ?? [], to: path + ".unreadable")
-            return ResistanceBaselines()
+            return EvaluatorState()
         }
     }
 
-    static func save(_ baselines: ResistanceBaselines, to path: String, _ context: AgentContext<Settings>) {
+    static func save(_ state: EvaluatorState, to path: String, _ context: AgentContext<Settings>) {
         do {
-            try FileSystem.writeAtomically(Array(try JSONEncoder().encode(baselines)), to: path)
+            try FileSystem.writeAtomically(Array(try JSONEncoder().encode(state)), to: path)
         } catch {
             context.counters.increment("baselines_write_failed")
-            context.log.warning("cannot save the jar baselines to \(path): \(error)")
+            context.log.warning("cannot save the baselines to \(path): \(error)")
         }
     }
 }

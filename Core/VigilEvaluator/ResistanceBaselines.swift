@@ -20,6 +20,8 @@ public struct ResistanceBaselines: Codable, Sendable, Equatable {
     /// A jar this far below its baseline for `replacementCount` readings has been replaced.
     static let replacementRatio = 0.7
     static let replacementCount = 5
+    /// Watch from +10 %: a jar half-way to the replacement warning is worth a look on the next round.
+    static let watchRise = 0.10
     static let warningRise = 0.20
     static let criticalRise = 0.50
 

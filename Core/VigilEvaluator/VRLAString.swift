@@ -55,7 +55,15 @@ struct VRLAString: Sendable, Equatable {
         floatAt25 + compensationPerKelvin * (min(max(celsius, 5), 40) - 25)
     }
 
+    /// Known to be at rest: without a current sensor the checks that need certainty are skipped.
     var isAtRest: Bool { current.map { abs($0) < Self.restCurrent } ?? false }
+
+    /// Whether the float window applies. Without a current sensor a string is taken to float,
+    /// where it spends nearly all its life.
+    static func floats(current: Double?) -> Bool { current.map { abs($0) < restCurrent } ?? true }
+
+    /// 1.75 V/cell: UPSs drop the load here, and a jar driven below it risks cell reversal.
+    static let endOfDischarge = 10.5
 
     /// Every jar's voltage, or nil when one is missing: a partial sum says nothing.
     var jarSum: Double? {

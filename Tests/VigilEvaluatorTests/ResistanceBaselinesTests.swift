@@ -41,7 +41,7 @@ import VigilDomain
         #expect(baselines.baseline(asset: "s", jar: 1) == 2.5)
     }
 
-    @Test func risesPastTwentyAndFiftyPercentAreFindings() throws {
+    @Test func risesPastTenTwentyAndFiftyPercentAreFindings() throws {
         let baselines = learned()
         func findings(_ values: [Double]) -> [Finding] {
             baselines.findings(
@@ -50,7 +50,9 @@ import VigilDomain
                     stringVoltage: nil, current: nil, ambient: nil,
                     jars: values.map { .init(voltage: nil, temperature: nil, resistance: $0) }))
         }
-        #expect(findings([4.4, 4.0, 3.9]).isEmpty)
+        #expect(findings([4.36, 4.0, 3.9]).isEmpty)
+        let watch = try #require(findings([4.44, 4.0, 3.9]).first)
+        #expect(watch.severity == .info && watch.jar == 1 && watch.limit == 10)
         let warning = try #require(findings([4.0, 5.0, 4.0]).first)
         #expect(warning.code.rawValue == "jar_resistance_rise" && warning.severity == .warning && warning.jar == 2)
         #expect(warning.value == 25 && warning.limit == 20)
@@ -87,19 +89,19 @@ import VigilDomain
                     scalars: ["string_voltage_v": 324, "string_current_a": 0.1, "ambient_temperature_c": 25],
                     jars: jars))
         }
-        var baselines = ResistanceBaselines()
+        var baselines = EvaluatorState()
         let evaluator = Evaluator()
         for seq in 0..<UInt64(ResistanceBaselines.learnCount) {
             guard
                 case .evaluated(let evaluation) = evaluator.evaluate(
-                    try reading(seq: seq, jar7: 4.0), baselines: &baselines)
+                    try reading(seq: seq, jar7: 4.0), state: &baselines)
             else {
                 Issue.record("not evaluated")
                 return
             }
             #expect(evaluation.findings.isEmpty)
         }
-        guard case .evaluated(let aged) = evaluator.evaluate(try reading(seq: 99, jar7: 5.2), baselines: &baselines)
+        guard case .evaluated(let aged) = evaluator.evaluate(try reading(seq: 99, jar7: 5.2), state: &baselines)
         else {
             Issue.record("not evaluated")
             return
@@ -108,12 +110,12 @@ import VigilDomain
         #expect(finding.jar == 7 && finding.severity == .warning && finding.value == 30)
         #expect(aged.health.breakdown.contains { $0.metric == "jar_resistance_rise" && $0.score == 50 })
         // An impossible reading teaches a baseline nothing.
-        var fresh = ResistanceBaselines()
+        var fresh = EvaluatorState()
         var impossible = try reading(seq: 100, jar7: 4.0)
         impossible.values.scalars["string_voltage_v"] = 250
-        _ = evaluator.evaluate(impossible, baselines: &fresh)
-        #expect(fresh == ResistanceBaselines())
-        _ = evaluator.evaluate(try reading(seq: 101, jar7: 4.0), baselines: &fresh)
-        #expect(fresh != ResistanceBaselines())
+        _ = evaluator.evaluate(impossible, state: &fresh)
+        #expect(fresh == EvaluatorState())
+        _ = evaluator.evaluate(try reading(seq: 101, jar7: 4.0), state: &fresh)
+        #expect(fresh != EvaluatorState())
     }
 }
