@@ -7,6 +7,7 @@ public struct Evaluator: Sendable {
     /// Health weights by asset kind and component (a metric or a check code); they override the
     /// limits' own weights, so a chiller's score follows the weights its operators agreed on.
     public var weights: [String: [String: Double]]
+    var battery = BatteryTwin.Parameters()
 
     public init(
         limits: LimitSet = .defaults, anomaly: AnomalyPolicy = AnomalyPolicy(),
@@ -83,6 +84,7 @@ public struct Evaluator: Sendable {
             }
         }
         var derived: [String: Double]?
+        var twinResidual: Evaluation.Residual?
         var impossible: Impossibility?
         switch reading.kind {
         case .vrlaString:
@@ -95,7 +97,9 @@ public struct Evaluator: Sendable {
             state.resistance.observe(asset: reading.asset.rawValue, resistances: string.jars.map(\.resistance))
             findings += stringFindings
             breakdown += Self.stringContributions(stringFindings)
-            derived = string.derived()
+            var values = string.derived()
+            twinResidual = twin(reading, string, state: &state, derived: &values)
+            derived = values.isEmpty ? nil : values
         case .chiller:
             let chiller = Chiller(reading.values)
             impossible = chiller.impossibility()
@@ -115,7 +119,8 @@ public struct Evaluator: Sendable {
                     recommendation: impossible.recommendation))
         }
         // Only a plausible reading reaches the baselines: a swapped sensor must not become normal.
-        let anomalies = anomalies(reading, derived: derived ?? [:], baselines: &state.metrics)
+        var anomalies = anomalies(reading, derived: derived ?? [:], baselines: &state.metrics)
+        if let twinResidual { anomalies.residuals.append(twinResidual) }
         findings += anomalies.findings
         breakdown += anomalies.contributions
         return .evaluated(

@@ -23,13 +23,17 @@ public struct EvaluatorAgent: Agent {
     public init() {}
 
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
-        try section.requireOnly(["limits", "heartbeat_s", "anomaly", "weights"])
+        try section.requireOnly(["limits", "heartbeat_s", "anomaly", "weights", "battery"])
+        var evaluator = Evaluator(
+            limits: try LimitSet(config: try section.child("limits")),
+            anomaly: try AnomalyPolicy(config: try section.child("anomaly")),
+            weights: try Self.weights(try section.child("weights")))
+        let battery = try section.child("battery")
+        try battery.requireOnly(["capacity_ah", "peukert"])
+        evaluator.battery.capacity = try battery.double("capacity_ah", default: 120, in: 1...100_000)
+        evaluator.battery.peukert = try battery.double("peukert", default: 1.15, in: 1...1.6)
         return Settings(
-            evaluator: Evaluator(
-                limits: try LimitSet(config: try section.child("limits")),
-                anomaly: try AnomalyPolicy(config: try section.child("anomaly")),
-                weights: try Self.weights(try section.child("weights"))),
-            heartbeat: .seconds(try section.int("heartbeat_s", default: 60, in: 0...86_400)))
+            evaluator: evaluator, heartbeat: .seconds(try section.int("heartbeat_s", default: 60, in: 0...86_400)))
     }
 
     /// `weights.<kind>.<component>`: replaces that one weight; the other defaults stay.

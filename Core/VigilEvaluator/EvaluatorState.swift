@@ -6,13 +6,17 @@
 public struct EvaluatorState: Codable, Sendable, Equatable {
     var resistance = ResistanceBaselines()
     var metrics = MetricBaselines()
+    var twins: [String: BatteryTwin] = [:]
+    /// Counts completed discharges: the twins change with every reading, but only a discharge's
+    /// summary is worth a write.
+    var twinRevision: UInt64 = 0
 
     public init() {}
 
     /// Grows whenever something worth saving was learned; the agent writes the file only then.
-    public var revision: UInt64 { resistance.revision &+ metrics.revision }
+    public var revision: UInt64 { resistance.revision &+ metrics.revision &+ twinRevision }
 
-    enum CodingKeys: String, CodingKey { case resistance, metrics }
+    enum CodingKeys: String, CodingKey { case resistance, metrics, twins }
 
     /// A part missing from the file (written by an older build) starts empty instead of making the
     /// whole file unreadable, so an upgrade keeps what was learned.
@@ -20,5 +24,13 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         resistance = try container.decodeIfPresent(ResistanceBaselines.self, forKey: .resistance) ?? .init()
         metrics = try container.decodeIfPresent(MetricBaselines.self, forKey: .metrics) ?? .init()
+        twins = try container.decodeIfPresent([String: BatteryTwin].self, forKey: .twins) ?? [:]
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(resistance, forKey: .resistance)
+        try container.encode(metrics, forKey: .metrics)
+        try container.encode(twins, forKey: .twins)
     }
 }
