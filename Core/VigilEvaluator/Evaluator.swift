@@ -8,6 +8,12 @@ public struct Evaluator: Sendable {
     /// limits' own weights, so a chiller's score follows the weights its operators agreed on.
     public var weights: [String: [String: Double]]
     var battery = BatteryTwin.Parameters()
+    /// Strict mode refuses a reading that raised a doubt about its own data (`doubtfulCodes`)
+    /// instead of judging it, for sites that would rather lose a reading than learn from a bad one.
+    public var strict = false
+
+    /// Findings that question the data rather than the equipment.
+    static let doubtfulCodes: Set<String> = ["sense_mismatch"]
 
     public init(
         limits: LimitSet = .defaults, anomaly: AnomalyPolicy = AnomalyPolicy(),
@@ -89,11 +95,11 @@ public struct Evaluator: Sendable {
         switch reading.kind {
         case .vrlaString:
             let string = VRLAString(reading.values)
-            impossible = string.impossibility()
+            let own = string.findings()
+            impossible = string.impossibility() ?? doubt(own)
             guard impossible == nil else { break }
             // What the baseline would make of this reading is judged before it learns from it.
-            let stringFindings =
-                string.findings() + state.resistance.findings(asset: reading.asset.rawValue, string: string)
+            let stringFindings = own + state.resistance.findings(asset: reading.asset.rawValue, string: string)
             state.resistance.observe(asset: reading.asset.rawValue, resistances: string.jars.map(\.resistance))
             findings += stringFindings
             breakdown += Self.stringContributions(stringFindings)
@@ -102,8 +108,8 @@ public struct Evaluator: Sendable {
             derived = values.isEmpty ? nil : values
         case .chiller:
             let chiller = Chiller(reading.values)
-            impossible = chiller.impossibility()
             let chillerFindings = chiller.findings()
+            impossible = chiller.impossibility() ?? doubt(chillerFindings)
             findings += chillerFindings
             breakdown += Self.contributions(chillerFindings, checks: [("phase_imbalance", 1)])
             derived = chiller.derived()
@@ -128,6 +134,16 @@ public struct Evaluator: Sendable {
                 site: reading.site, asset: reading.asset, kind: reading.kind, seq: reading.seq, ts: reading.ts,
                 health: Self.health(breakdown, weights: weights[reading.kind.rawValue] ?? [:]), findings: findings,
                 derived: derived, residuals: anomalies.residuals.isEmpty ? nil : anomalies.residuals))
+    }
+
+    /// In strict mode, the first finding that doubts the data, as a refusal.
+    func doubt(_ findings: [Finding]) -> Impossibility? {
+        guard strict, let doubt = findings.first(where: { Self.doubtfulCodes.contains($0.code.rawValue) }) else {
+            return nil
+        }
+        return Impossibility(
+            field: doubt.metric, value: doubt.value, reason: "strict mode: \(doubt.message)",
+            recommendation: doubt.recommendation)
     }
 
     /// A string's own checks in the health score: the worst finding of each kind counts, so one

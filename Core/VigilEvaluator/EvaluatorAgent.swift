@@ -16,6 +16,8 @@ public struct EvaluatorAgent: Agent {
         public var evaluator: Evaluator
         /// An unchanged evaluation is published again after this long; zero publishes every one.
         public var heartbeat: Duration
+        /// The share of the site's assets this instance judges.
+        public var partition: Partition
     }
 
     public static let name = "evaluator"
@@ -23,7 +25,7 @@ public struct EvaluatorAgent: Agent {
     public init() {}
 
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
-        try section.requireOnly(["limits", "heartbeat_s", "anomaly", "weights", "battery"])
+        try section.requireOnly(["limits", "heartbeat_s", "anomaly", "weights", "battery", "partition", "strict"])
         var evaluator = Evaluator(
             limits: try LimitSet(config: try section.child("limits")),
             anomaly: try AnomalyPolicy(config: try section.child("anomaly")),
@@ -32,8 +34,10 @@ public struct EvaluatorAgent: Agent {
         try battery.requireOnly(["capacity_ah", "peukert"])
         evaluator.battery.capacity = try battery.double("capacity_ah", default: 120, in: 1...100_000)
         evaluator.battery.peukert = try battery.double("peukert", default: 1.15, in: 1...1.6)
+        evaluator.strict = try section.bool("strict", default: false)
         return Settings(
-            evaluator: evaluator, heartbeat: .seconds(try section.int("heartbeat_s", default: 60, in: 0...86_400)))
+            evaluator: evaluator, heartbeat: .seconds(try section.int("heartbeat_s", default: 60, in: 0...86_400)),
+            partition: try Partition(try section.string("partition", default: "0/1"), key: section.key("partition")))
     }
 
     /// `weights.<kind>.<component>`: replaces that one weight; the other defaults stay.
@@ -50,6 +54,9 @@ public struct EvaluatorAgent: Agent {
     public func subscriptions(_ topics: Topics) -> [String] { [topics.allTelemetry] }
 
     public func run(_ context: AgentContext<Settings>) async throws {
+        if context.settings.partition != .whole {
+            context.log.notice("judging partition \(context.settings.partition) of the site's assets")
+        }
         var gate = EvaluationGate()
         let baselinesPath = context.common.stateDirectory + "/" + Self.baselinesFile
         var state = Self.loadState(baselinesPath, context)
@@ -64,6 +71,11 @@ public struct EvaluatorAgent: Agent {
         for await message in context.messages {
             guard case .telemetry(let topicAsset) = context.topics.parse(message.topic) else {
                 context.reject(message, reason: "topic is not a telemetry topic of this site")
+                continue
+            }
+            // Another instance's asset: skipped before any decoding, so N instances share the work.
+            guard context.settings.partition.contains(topicAsset.rawValue) else {
+                context.counters.increment("other_partition")
                 continue
             }
             guard let reading = context.decode(Reading.self, from: message) else { continue }

@@ -36,6 +36,18 @@ extension VRLAString {
 
     func findings() -> [Finding] {
         var findings: [Finding] = []
+        // Half-way to a refusal: the reading is used, but the leads deserve a look (and strict
+        // mode refuses it).
+        if isAtRest, let drop = linkDrop, abs(drop) > restTolerance / 2, let stringVoltage, let sum = jarSum {
+            findings.append(
+                finding(
+                    "sense_mismatch", .warning, metric: "string_voltage_v", jar: nil, value: drop,
+                    limit: restTolerance / 2,
+                    message:
+                        "the jars sum to \(Evaluator.format(sum)) V but the string reads "
+                        + "\(Evaluator.format(stringVoltage)) V at rest",
+                    recommendation: "check the sense leads of the string voltage and of each jar"))
+        }
         for (index, deviation) in deviations(\.voltage).enumerated() {
             guard let deviation, abs(deviation) >= Self.deviationWarning else { continue }
             let critical = abs(deviation) >= Self.deviationCritical

@@ -16,13 +16,17 @@ struct SiteHarness {
 
     /// Each agent gets a 1 s status interval so tests see counters quickly.
     /// - Parameter broker: more `broker:` keys, one `key: value` per line.
-    func start(_ agent: String, config: String = "", broker: [String] = []) throws -> AgentProcess {
-        let path = "\(directory)/\(agent).yaml"
+    /// - Parameter instance: names the config file and state directory when one agent runs twice.
+    func start(
+        _ agent: String, config: String = "", broker: [String] = [], instance: String? = nil, arguments: [String] = []
+    ) throws -> AgentProcess {
+        let name = instance ?? agent
+        let path = "\(directory)/\(name).yaml"
         let brokerKeys = (["reconnect_max_s: 2"] + broker).map { "  \($0)\n" }.joined()
         try ("status_interval_s: 1\nbroker:\n" + brokerKeys + config).write(
             toFile: path, atomically: true, encoding: .utf8)
         return try AgentProcess(
-            agent, arguments: ["--config", path], environment: environment(agent), directory: directory)
+            agent, arguments: ["--config", path] + arguments, environment: environment(name), directory: directory)
     }
 
     func watcher() async throws -> (MQTTClient, StreamRecorder<MQTTMessage>) {

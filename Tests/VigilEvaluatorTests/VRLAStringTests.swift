@@ -131,4 +131,37 @@ import VigilDomain
         }
         #expect(rejection.field == "string_voltage_v")
     }
+
+    /// 324 V of jars read as 320.5 V at rest: 1.1 % apart, inside the 2 % that refuses a reading
+    /// but past half of it. Judged and flagged normally; refused in strict mode.
+    @Test func aHalfWaySenseMismatchIsAWarningAndStrictModeRefusesIt() throws {
+        let jars = (0..<24).map { _ in ["voltage_v": 13.5, "temperature_c": 25.0, "resistance_mohm": 4.0] }
+        let reading = Reading(
+            site: try TopicLevel("demo"), asset: try TopicLevel("ups1-str01"), kind: .vrlaString, seq: 1,
+            ts: Timestamp(millisecondsSinceEpoch: 1_795_924_800_000), source: "test",
+            values: .init(
+                scalars: ["string_voltage_v": 320.5, "string_current_a": 0.1, "ambient_temperature_c": 25], jars: jars))
+        guard case .evaluated(let evaluation) = Evaluator().evaluate(reading) else {
+            Issue.record("a reading inside the tolerance was refused")
+            return
+        }
+        let doubt = try #require(evaluation.findings.first { $0.code.rawValue == "sense_mismatch" })
+        #expect(doubt.severity == .warning && doubt.value == 3.5)
+        var strict = Evaluator()
+        strict.strict = true
+        var state = EvaluatorState()
+        guard case .impossible(let rejection) = strict.evaluate(reading, state: &state) else {
+            Issue.record("strict mode judged a doubtful reading")
+            return
+        }
+        #expect(rejection.reason.hasPrefix("strict mode:") && rejection.field == "string_voltage_v")
+        // Kept out of the models: nothing learned, no twin started.
+        #expect(state == EvaluatorState())
+        var clean = reading
+        clean.values.scalars["string_voltage_v"] = 324
+        guard case .evaluated = strict.evaluate(clean, state: &state) else {
+            Issue.record("strict mode refused a clean reading")
+            return
+        }
+    }
 }
