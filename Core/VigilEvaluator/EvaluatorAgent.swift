@@ -44,7 +44,7 @@ public struct EvaluatorAgent: Agent {
     static func weights(_ node: ConfigNode) throws(ConfigError) -> [String: [String: Double]] {
         var weights = Evaluator.defaultWeights
         for (kind, components) in try node.entries() {
-            for (component, _) in try components.entries() {
+            for component in components.keys {
                 weights[kind, default: [:]][component] = try components.double(component, default: 1, in: 0...1000)
             }
         }

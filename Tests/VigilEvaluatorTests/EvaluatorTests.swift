@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VigilDomain
 import VigilRuntime
@@ -156,6 +157,13 @@ import VigilYAML
                 "evaluator.limits.pump.\(String(repeating: "m", count: 60))"
             ),
             ("limits:\n  \"pu mp\":\n    x: {warn_high: 1}\n", "evaluator.limits.pu mp"),
+            ("weights:\n  chiller: {kw_per_ton: heavy}\n", "evaluator.weights.chiller.kw_per_ton"),
+            ("weights:\n  chiller: {kw_per_ton: -1}\n", "evaluator.weights.chiller.kw_per_ton"),
+            ("anomaly: {watch_z: 5, warning_z: 4}\n", "evaluator.anomaly.warning_z"),
+            ("anomaly: {persistance: 3}\n", "evaluator.anomaly.persistance"),
+            ("battery: {capacity_ah: 0}\n", "evaluator.battery.capacity_ah"),
+            ("partition: 2/2\n", "evaluator.partition"),
+            ("strict: maybe\n", "evaluator.strict"),
         ]
         for (yaml, key) in cases {
             do {
@@ -167,5 +175,26 @@ import VigilYAML
                 Issue.record("unexpected \(error)")
             }
         }
+    }
+
+    /// The shipped sample configuration is what `make run` starts with: it must parse, and say
+    /// what the defaults say.
+    @Test func theSampleConfigurationsEvaluatorSectionMatchesTheDefaults() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/vigil.yaml").path
+        let root = try YAML.parse(String(contentsOfFile: path, encoding: .utf8))
+        let parsed = try EvaluatorAgent.settings(from: ConfigNode(root, path: "").child("evaluator"))
+        #expect(parsed.evaluator.weights == Evaluator.defaultWeights)
+        #expect(parsed.evaluator.anomaly == AnomalyPolicy())
+        #expect(parsed.evaluator.battery == BatteryTwin.Parameters())
+        #expect(parsed.partition == .whole && !parsed.evaluator.strict)
+        #expect(parsed.evaluator.limits == LimitSet.defaults)
+    }
+
+    @Test func weightsReplaceOneComponentAndKeepTheRest() throws {
+        let parsed = try settings("weights:\n  chiller: {kw_per_ton: 30}\n  pump: {power_kw: 2}\n")
+        #expect(parsed.evaluator.weights["chiller"]?["kw_per_ton"] == 30)
+        #expect(parsed.evaluator.weights["chiller"]?["vibration_mm_s"] == 35)
+        #expect(parsed.evaluator.weights["pump"] == ["power_kw": 2])
     }
 }

@@ -35,7 +35,7 @@ public struct SimulationSettings: Sendable, Equatable {
             site.outages = high == 0 ? .none : .seeded(perYear: low...high)
         }
         for (asset, string) in try node.child("strings").entries() {
-            try string.requireOnly(["profile", "age_years"])
+            try string.requireOnly(["profile", "age_years", "jar_profiles"])
             let id: TopicLevel
             do {
                 id = try TopicLevel(asset, field: string.path)
@@ -49,6 +49,18 @@ public struct SimulationSettings: Sendable, Equatable {
                     throw ConfigError(key: string.key("profile"), reason: "expected healthy, accelerated or failing")
                 }
                 battery.profile = parsed
+            }
+            // One bad jar in a good string: `jar_profiles: {"7": failing}`.
+            let jarProfiles = try string.child("jar_profiles")
+            for jar in jarProfiles.keys {
+                guard let number = Int(jar), (1...SimulatedSite.jarsPerString).contains(number) else {
+                    throw ConfigError(
+                        key: jarProfiles.key(jar), reason: "expected a jar number 1…\(SimulatedSite.jarsPerString)")
+                }
+                guard let parsed = AgingProfile(rawValue: try jarProfiles.string(jar, default: "")) else {
+                    throw ConfigError(key: jarProfiles.key(jar), reason: "expected healthy, accelerated or failing")
+                }
+                battery.jarProfiles[number] = parsed
             }
             site.strings[id] = battery
         }
