@@ -20,12 +20,15 @@ public struct AnomalyPolicy: Sendable, Equatable {
     public var approachCritical = 3.0
     /// Pumps: width of a flow bin; vibration, motor temperature and power are learned per bin.
     public var pumpFlowBin = 2.0
+    /// Pumps: width of a speed bin. A fixed-speed pump's slip keeps it in one; a drive's pump
+    /// gets one per speed band.
+    public var pumpSpeedBin = 100.0
 
     public init() {}
 
     static let keys: Set<String> = [
         "learn_samples", "watch_z", "warning_z", "persistence", "chiller_load_bin_kw", "condenser_bin_c",
-        "approach_warning_k", "approach_critical_k", "pump_flow_bin_lps",
+        "approach_warning_k", "approach_critical_k", "pump_flow_bin_lps", "pump_speed_bin_rpm",
     ]
 
     init(config node: ConfigNode) throws(ConfigError) {
@@ -48,5 +51,6 @@ public struct AnomalyPolicy: Sendable, Equatable {
                 reason: "\(approachCritical) must not be below approach_warning_k \(approachWarning)")
         }
         pumpFlowBin = try node.double("pump_flow_bin_lps", default: base.pumpFlowBin, in: 0.01...100_000)
+        pumpSpeedBin = try node.double("pump_speed_bin_rpm", default: base.pumpSpeedBin, in: 1...100_000)
     }
 }

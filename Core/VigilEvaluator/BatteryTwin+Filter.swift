@@ -33,7 +33,14 @@ extension BatteryTwin {
                         soc: OpenCircuitVoltage.soc(
                             volts: measured[index] + current * r0[index], celsius: celsius[index]))
             }
-            discharge = nil
+            // A discharge cut short by the gap still happened: what was seen of it is kept, and
+            // the recharge that follows is known for what it is.
+            if let event = discharge {
+                last = Summary(
+                    ended: now, seconds: event.seconds, ampereHours: event.ampereHours,
+                    socDrop: max(0, event.startSOC - (jars.map(\.soc).min() ?? 1)), capacity: nil)
+                discharge = nil
+            }
             return Step(soc: jars.map(\.soc), expected: measured.map { _ in nil }, runtimeMinutes: nil)
         }
         let discharging = current >= VRLAString.restCurrent

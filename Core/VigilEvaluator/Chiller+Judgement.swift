@@ -45,6 +45,7 @@ extension Chiller {
         if let kilowattsPerTon { derived["kw_per_ton"] = kilowattsPerTon }
         if let coefficientOfPerformance { derived["cop"] = coefficientOfPerformance }
         if let condenserApproach { derived["condenser_approach_c"] = condenserApproach }
+        if let evaporatorApproach { derived["evaporator_approach_c"] = evaporatorApproach }
         if let imbalance = Self.imbalance(phaseCurrents) { derived["phase_current_imbalance_pct"] = imbalance }
         if let imbalance = Self.imbalance(phaseVoltages) { derived["phase_voltage_imbalance_pct"] = imbalance }
         return derived.mapValues(Evaluator.round)

@@ -1,7 +1,7 @@
 import VigilDomain
 
 /// What one reading of a water-cooled chiller says beyond each value's own limits: its water-side
-/// energy balance (ΔT, cooling, tons, kW/ton, COP), its condenser approach, and its phase balance.
+/// energy balance (ΔT, cooling, tons, kW/ton, COP), its approaches, and its phase balance.
 /// Pure: the same reading always gives the same answer.
 struct Chiller: Sendable, Equatable {
     var supply: Double?
@@ -10,6 +10,8 @@ struct Chiller: Sendable, Equatable {
     var condenserOut: Double?
     /// The condensing saturation temperature (the refrigerant's, from its pressure).
     var condensing: Double?
+    /// The evaporating saturation temperature (from the suction pressure).
+    var evaporating: Double?
     var power: Double?
     /// Chilled water, litres (≈ kilograms) a second.
     var flow: Double?
@@ -36,6 +38,7 @@ struct Chiller: Sendable, Equatable {
         condenserIn = values.scalars["cdw_in_c"]
         condenserOut = values.scalars["cdw_out_c"]
         condensing = values.scalars["refrigerant_sat_c"]
+        evaporating = values.scalars["evaporator_sat_c"]
         power = values.scalars["power_kw"]
         flow = values.scalars["flow_lps"]
         phaseCurrents = values.series["phase_current_a"] ?? []
@@ -70,6 +73,13 @@ struct Chiller: Sendable, Equatable {
     var condenserApproach: Double? {
         guard let condensing, let condenserOut else { return nil }
         return condensing - condenserOut
+    }
+
+    /// Leaving chilled water over the evaporating temperature: fouled evaporator tubes or a short
+    /// refrigerant charge raise it.
+    var evaporatorApproach: Double? {
+        guard let supply, let evaporating else { return nil }
+        return supply - evaporating
     }
 
     /// NEMA unbalance: the largest deviation from the phases' mean, over the mean, in percent.

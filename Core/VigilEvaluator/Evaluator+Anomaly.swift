@@ -37,6 +37,12 @@ extension Evaluator {
                         metric: "condenser_approach_c", key: "condenser_approach_c" + load, value: approach, floor: 0.2)
                 )
             }
+            if let approach = derived["evaporator_approach_c"] {
+                list.append(
+                    Watched(
+                        metric: "evaporator_approach_c", key: "evaporator_approach_c" + load, value: approach,
+                        floor: 0.2))
+            }
             if let efficiency = derived["kw_per_ton"], let entering = scalars["cdw_in_c"] {
                 // kW/ton follows the tower water as much as the load: both pick the bin.
                 let tower = "/\(Self.bin(entering, anomaly.condenserBin))c"
@@ -52,7 +58,9 @@ extension Evaluator {
             return list
         case .pump:
             guard let flow = scalars["flow_lps"], flow > 0 else { return [] }
-            let bin = "@\(Self.bin(flow, anomaly.pumpFlowBin))lps"
+            // A pump on a drive runs at many speeds; each speed and flow has its own normal.
+            let speed = scalars["speed_rpm"].map { "/\(Self.bin($0, anomaly.pumpSpeedBin))rpm" } ?? ""
+            let bin = "@\(Self.bin(flow, anomaly.pumpFlowBin))lps" + speed
             // Motor temperature follows the plant room by a few kelvin over a season; its floor
             // keeps that from reading as a fault.
             let quantities: [(String, Double)] = [
@@ -136,6 +144,8 @@ extension Evaluator {
     static func anomalyRecommendation(_ stem: String) -> String {
         switch stem {
         case "condenser_approach": return "check the condenser tubes for fouling and the cooling-tower water treatment"
+        case "evaporator_approach":
+            return "check the refrigerant charge for a leak and the evaporator tubes for fouling"
         case "kw_per_ton": return "check the approaches, the refrigerant charge and the compressor"
         case "delta_t": return "check chilled-water flow and the coil valves (low ΔT)"
         case "vibration": return "trend the vibration spectrum; inspect bearings, alignment and mounting"

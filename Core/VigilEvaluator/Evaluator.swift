@@ -90,7 +90,7 @@ public struct Evaluator: Sendable {
             }
         }
         var derived: [String: Double]?
-        var twinResidual: Evaluation.Residual?
+        var stringResiduals: [Evaluation.Residual] = []
         var impossible: Impossibility?
         switch reading.kind {
         case .vrlaString:
@@ -104,7 +104,13 @@ public struct Evaluator: Sendable {
             findings += stringFindings
             breakdown += Self.stringContributions(stringFindings)
             var values = string.derived()
-            twinResidual = twin(reading, string, state: &state, derived: &values)
+            stringResiduals += [twin(reading, string, state: &state, derived: &values)].compactMap { $0 }
+            let float = floatCurrent(reading, string, state: &state)
+            if let finding = float.finding {
+                findings.append(finding)
+                breakdown += Self.stringContributions([finding])
+            }
+            stringResiduals += [float.residual].compactMap { $0 }
             derived = values.isEmpty ? nil : values
         case .chiller:
             let chiller = Chiller(reading.values)
@@ -126,7 +132,7 @@ public struct Evaluator: Sendable {
         }
         // Only a plausible reading reaches the baselines: a swapped sensor must not become normal.
         var anomalies = anomalies(reading, derived: derived ?? [:], baselines: &state.metrics)
-        if let twinResidual { anomalies.residuals.append(twinResidual) }
+        anomalies.residuals += stringResiduals
         findings += anomalies.findings
         breakdown += anomalies.contributions
         return .evaluated(

@@ -81,7 +81,8 @@ struct ChillerModel {
             scalars: [
                 "chw_supply_c": supply + noise.noise(0.05), "chw_return_c": returnTemperature + noise.noise(0.05),
                 "cdw_in_c": condenserIn + noise.noise(0.05), "cdw_out_c": condenserOut + noise.noise(0.05),
-                "refrigerant_sat_c": condensing + noise.noise(0.1), "power_kw": power + noise.noise(1.5),
+                "refrigerant_sat_c": condensing + noise.noise(0.1), "evaporator_sat_c": evaporating + noise.noise(0.1),
+                "power_kw": power + noise.noise(1.5),
                 "flow_lps": Self.chilledFlow + noise.noise(0.3),
                 "vibration_mm_s": condition.vibration(base: Self.baseVibration) + noise.noise(0.08),
             ],

@@ -136,5 +136,43 @@ import VigilDomain
         #expect(health.score == 62.5 && health.primaryConcern == "vibration_mm_s")
     }
 
+    /// Float current three times the string's own steady value, held: thermal runaway, unless
+    /// the string is recharging after a discharge.
+    @Test func aFloatCurrentThreeTimesItsOwnSteadyValueIsThermalRunaway() throws {
+        let evaluator = Evaluator()
+        var state = EvaluatorState()
+        var second: Int64 = 0
+        func string(_ current: Double, volts: Double = 13.5, advance: Int64 = 60) throws -> Evaluation {
+            second += advance
+            let jars = (0..<24).map { _ in ["voltage_v": volts, "temperature_c": 25.0, "resistance_mohm": 4.0] }
+            let reading = Reading(
+                site: try TopicLevel("site"), asset: try TopicLevel("str"), kind: .vrlaString, seq: UInt64(second),
+                ts: Timestamp(millisecondsSinceEpoch: 1_795_924_800_000 + second * 1000), source: "test",
+                values: .init(
+                    scalars: [
+                        "string_voltage_v": volts * 24 - current * 0.002, "string_current_a": current,
+                        "ambient_temperature_c": 25,
+                    ], jars: jars))
+            guard case .evaluated(let evaluation) = evaluator.evaluate(reading, state: &state) else {
+                throw Failure.rejected
+            }
+            return evaluation
+        }
+        for index in 0..<Self.policy.learnCount { _ = try string(-0.12 - Double(index % 3) * 0.005) }
+        var evaluation = try string(-0.5)
+        #expect(!evaluation.findings.contains { $0.code.rawValue == "thermal_runaway" }, "one sample alarmed")
+        for _ in 1..<Self.policy.persistence { evaluation = try string(-0.5) }
+        let runaway = try #require(evaluation.findings.first { $0.code.rawValue == "thermal_runaway" })
+        #expect(runaway.metric == "string_current_a" && runaway.severity == .critical)
+        #expect(abs(runaway.value - 0.5 / 0.125) < 0.01)
+        #expect(evaluation.residuals?.contains { $0.metric == "float_current_a" && $0.expected == 0.125 } == true)
+        // A discharge, then the charger's taper back at float: not runaway for the next 12 hours.
+        for _ in 0..<10 { _ = try string(30, volts: 12.4, advance: 30) }
+        let taper = try string(-1.5, advance: 3600)
+        #expect(!taper.findings.contains { $0.code.rawValue == "thermal_runaway" })
+        for _ in 0..<10 { evaluation = try string(-1.5, advance: 600) }
+        #expect(!evaluation.findings.contains { $0.code.rawValue == "thermal_runaway" })
+    }
+
     enum Failure: Error { case rejected }
 }

@@ -126,4 +126,85 @@ import VigilSimulator
         print("ground truth: false-watch rate \(rate * 100) % of \(healthy) healthy evaluations")
         #expect(rate < 0.01)
     }
+
+    /// A jar running away over three days from day 5: flagged `thermal_runaway` before it reaches
+    /// 60 °C, the simulator's failure criterion, by the float current or the jar's own heat.
+    @Test func thermalRunawayIsFlaggedBeforeTheJarReachesSixtyDegrees() throws {
+        let asset = try TopicLevel("ups1-str02")
+        let configuration = SiteConfiguration(
+            outages: .none, strings: [asset: .init(profile: .healthy)],
+            scenarios: [.init(.thermalRunaway(jar: 5, hours: 72), asset: asset, start: 5 * Self.day)])
+        var site = try SimulatedSite(seed: 11, configuration: configuration)
+        let evaluator = Evaluator()
+        var state = EvaluatorState()
+        var failure: Double?
+        var flagged: (at: Double, metric: String)?
+        var sequence: UInt64 = 0
+        var elapsed = 0.0
+        while elapsed <= 9 * Self.day, flagged == nil {
+            let sample = try #require(site.sample(elapsed: elapsed).first { $0.asset == asset })
+            if failure == nil, let remaining = site.groundTruth(asset)?.timeToFailure, remaining < 30 * Self.day {
+                failure = elapsed + remaining
+            }
+            sequence += 1
+            let reading = Reading(
+                site: try TopicLevel("site"), asset: asset, kind: .vrlaString, seq: sequence,
+                ts: Timestamp(millisecondsSinceEpoch: 1_795_924_800_000 + Int64(elapsed * 1000)), source: "sim",
+                values: sample.values)
+            guard case .evaluated(let evaluation) = evaluator.evaluate(reading, state: &state) else {
+                Issue.record("rejected on day \(elapsed / Self.day)")
+                break
+            }
+            if let finding = evaluation.findings.first(where: { $0.code.rawValue == "thermal_runaway" }) {
+                #expect(elapsed >= 5 * Self.day, "thermal runaway flagged before it began: \(finding.message)")
+                flagged = (elapsed, finding.metric)
+            }
+            elapsed += 600
+        }
+        let failsAt = try #require(failure, "the simulator named no failure time")
+        let at = try #require(flagged, "thermal runaway was never flagged")
+        print(
+            "ground truth: thermal runaway flagged by \(at.metric) \(Int((failsAt - at.at) / 3600)) h before "
+                + "the jar reaches 60 °C")
+        #expect(at.at < failsAt)
+    }
+
+    /// A refrigerant leak losing a quarter of the charge over 40 days from day 20: the starved
+    /// evaporator's approach leaves its baseline before the charge is low enough to trip.
+    @Test func aRefrigerantLeakShowsInTheEvaporatorApproachBeforeItTrips() throws {
+        let asset = try TopicLevel("chiller-1")
+        let configuration = SiteConfiguration(
+            outages: .none, scenarios: [.init(.refrigerantLeak(days: 40), asset: asset, start: 20 * Self.day)])
+        var site = try SimulatedSite(seed: 5, configuration: configuration)
+        let evaluator = Evaluator()
+        var state = EvaluatorState()
+        var failure: Double?
+        var first: [String: Double] = [:]
+        var sequence: UInt64 = 0
+        var elapsed = 0.0
+        while elapsed <= 70 * Self.day {
+            let sample = try #require(site.sample(elapsed: elapsed).first { $0.asset == asset })
+            if failure == nil, let remaining = site.groundTruth(asset)?.timeToFailure { failure = elapsed + remaining }
+            sequence += 1
+            let reading = Reading(
+                site: try TopicLevel("site"), asset: asset, kind: .chiller, seq: sequence,
+                ts: Timestamp(millisecondsSinceEpoch: 1_795_924_800_000 + Int64(elapsed * 1000)), source: "sim",
+                values: sample.values)
+            guard case .evaluated(let evaluation) = evaluator.evaluate(reading, state: &state) else {
+                Issue.record("rejected on day \(elapsed / Self.day)")
+                break
+            }
+            for finding in evaluation.findings where first[finding.code.rawValue] == nil {
+                #expect(elapsed >= 20 * Self.day, "\(finding.code) before the leak began: \(finding.message)")
+                first[finding.code.rawValue] = elapsed
+            }
+            elapsed += Self.hour
+        }
+        let failsAt = try #require(failure, "the simulator named no failure time")
+        let flagged = try #require(first["evaporator_approach_anomaly"], "the leak was never seen: \(first)")
+        print(
+            "ground truth: refrigerant leak seen in the evaporator approach \(Int((failsAt - flagged) / Self.day)) days "
+                + "before the low-suction trip; first codes \(first.sorted { $0.value < $1.value }.map(\.key))")
+        #expect(flagged < failsAt)
+    }
 }
