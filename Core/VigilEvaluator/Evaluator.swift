@@ -133,7 +133,14 @@ public struct Evaluator: Sendable {
         // Only a plausible reading reaches the baselines: a swapped sensor must not become normal.
         var anomalies = anomalies(reading, derived: derived ?? [:], baselines: &state.metrics)
         anomalies.residuals += stringResiduals
-        findings += anomalies.findings
+        // One symptom, one alarm: a metric already past its limit needs no anomaly of the same
+        // or a lower severity beside it (its score still counts in the health).
+        let limited = findings.reduce(into: [String: Severity]()) { worst, finding in
+            worst[finding.metric] = max(worst[finding.metric] ?? finding.severity, finding.severity)
+        }
+        findings += anomalies.findings.filter { anomaly in
+            limited[anomaly.metric].map { $0 < anomaly.severity } ?? true
+        }
         breakdown += anomalies.contributions
         return .evaluated(
             Evaluation(

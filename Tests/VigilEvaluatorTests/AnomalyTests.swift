@@ -124,6 +124,31 @@ import VigilDomain
         #expect(partLoad.findings.first { $0.code.rawValue == "approach_rise" }?.severity == .critical)
     }
 
+    /// A pump past its vibration limit raises `vibration_high`, not a second alarm for the same
+    /// symptom; below the limit the anomaly is what shows it.
+    @Test func anAnomalyOnAMetricAlreadyPastItsLimitIsNotRepeated() throws {
+        let evaluator = Evaluator()
+        var state = EvaluatorState()
+        var seq: UInt64 = 0
+        func pump(_ vibration: Double) throws -> Evaluation {
+            seq += 1
+            let values = ["flow_lps": 40.0, "speed_rpm": 1480, "vibration_mm_s": vibration, "motor_temperature_c": 50]
+            guard
+                case .evaluated(let evaluation) = evaluator.evaluate(
+                    try Self.reading(.pump, seq: seq, values), state: &state)
+            else { throw Failure.rejected }
+            return evaluation
+        }
+        for index in 0..<Self.policy.learnCount { _ = try pump(1.8 + Double(index % 3) * 0.05) }
+        var below = try pump(2.6)
+        for _ in 1..<Self.policy.persistence { below = try pump(2.6) }
+        #expect(below.findings.map(\.code.rawValue) == ["vibration_anomaly"])
+        var above = try pump(3.6)
+        for _ in 1..<Self.policy.persistence { above = try pump(3.6) }
+        #expect(above.findings.map(\.code.rawValue) == ["vibration_high"])
+        #expect(above.health.breakdown.filter { $0.metric == "vibration_mm_s" }.count == 1)
+    }
+
     @Test func configuredWeightsReplaceTheDefaultsAndMergedMetricsCountOnce() {
         let health = Evaluator.health(
             [
