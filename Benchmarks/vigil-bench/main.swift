@@ -206,7 +206,27 @@ print(
 print(
     "recorder CPU per pump reading (µs)                        "
         + String(format: "%.1f", recorderSmall.cpuPerReading * 1e6))
+// The evaluator process over the broker: 81 strings (the 1,944-jar site) a few hundred readings each.
+let evaluatorFeed = try RecorderBench.payloads(count: 81 * 300, assets: 81)
+let evaluatorProcess = try await EvaluatorBench.evaluatorCost(evaluatorFeed, binDirectory: binDirectory, work: work)
+let processJarsPerSecond = 24 / evaluatorProcess.cpuPerReading
+print(
+    "evaluator process CPU per battery reading, over MQTT (µs)  "
+        + String(format: "%.1f", evaluatorProcess.cpuPerReading * 1e6))
+print(
+    "evaluator process jar readings per CPU-second (goal 50,000) \(format(processJarsPerSecond))     "
+        + "\(String(format: "%.2f", processJarsPerSecond / 50_000))× goal")
+print(
+    "evaluator process at 1,944 jars, 1 Hz: share of one core    "
+        + String(format: "%.2f", 81 * evaluatorProcess.cpuPerReading * 100) + " %     "
+        + String(format: "%.2f", 81 * evaluatorProcess.cpuPerReading * 100 / 5) + "× the 5 % goal")
+print(
+    "evaluator process resident memory, 81 strings (MB)         "
+        + String(format: "%.1f", Double(evaluatorProcess.residentKB) / 1024))
 var results: [String: Any] = [
+    "evaluator_process_cpu_us_per_reading": evaluatorProcess.cpuPerReading * 1e6,
+    "evaluator_process_jar_readings_per_cpu_s": processJarsPerSecond,
+    "evaluator_process_resident_mb": Double(evaluatorProcess.residentKB) / 1024,
     "raw_modbus_reads_per_s": raw, "collector_readings_per_s": collector.readingsPerSecond,
     "ratio_to_raw": collector.readingsPerSecond / raw, "collector_cpu_us_per_reading": collector.cpuPerReading * 1e6,
     "raw_sqlite_inserts_per_s": rawInsert, "recorder_readings_per_s": recorder.readingsPerSecond,

@@ -223,7 +223,8 @@ public struct Evaluator: Sendable {
             breakdown[index].score = Self.round(breakdown[index].score)
         }
         let score = Self.round(items.reduce(0) { $0 + $1.score * $1.weight } / totalWeight)
-        let concern = items.filter { $0.score < 100 }.max {
+        // A component weighted 0 costs no points, so it is no one's primary concern.
+        let concern = items.filter { $0.score < 100 && $0.weight > 0 }.max {
             ($0.weight * (100 - $0.score)) < ($1.weight * (100 - $1.score))
         }
         return Evaluation.Health(score: score, primaryConcern: concern?.metric, breakdown: breakdown)

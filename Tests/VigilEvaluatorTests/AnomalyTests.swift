@@ -159,6 +159,12 @@ import VigilDomain
             weights: ["vibration_mm_s": 3])
         #expect(health.breakdown.count == 2)
         #expect(health.score == 62.5 && health.primaryConcern == "vibration_mm_s")
+        let unweighted = Evaluator.health(
+            [
+                .init(metric: "power_kw", score: 0, weight: 0, contribution: 0),
+                .init(metric: "kw_per_ton", score: 100, weight: 1, contribution: 0),
+            ])
+        #expect(unweighted.score == 100 && unweighted.primaryConcern == nil)
     }
 
     /// Float current three times the string's own steady value, held: thermal runaway, unless
