@@ -72,9 +72,17 @@ let package = Package(
             path: "Core/VigilCollector",
             swiftSettings: strict
         ),
+        // Pure numerics for remaining-useful-life models. Optimised even in debug builds: `make
+        // test` trains a model, which unoptimised Swift does some thirty times slower.
+        .target(
+            name: "VigilPrognostics", path: "Core/VigilPrognostics",
+            swiftSettings: strict + [.unsafeFlags(["-O"])]),
         .target(
             name: "VigilEvaluator",
-            dependencies: ["VigilDomain", "VigilRuntime"],
+            dependencies: [
+                "VigilDomain", "VigilRuntime", "VigilPrognostics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Core/VigilEvaluator",
             swiftSettings: strict
         ),
@@ -148,6 +156,7 @@ let package = Package(
             dependencies: ["VigilEvaluator", "VigilDomain", "VigilRuntime", "VigilSimulator", "VigilYAML"],
             swiftSettings: strict
         ),
+        .testTarget(name: "VigilPrognosticsTests", dependencies: ["VigilPrognostics"], swiftSettings: strict),
         .testTarget(name: "VigilAlerterTests", dependencies: ["VigilAlerter", "VigilDomain"], swiftSettings: strict),
         .testTarget(
             name: "VigilRecorderTests", dependencies: ["VigilRecorder", "VigilDomain", "VigilMQTT", "VigilStore"],

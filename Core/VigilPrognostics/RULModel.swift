@@ -1,0 +1,54 @@
+/// A remaining-useful-life model learned from run-to-failure histories: boosted trees on window
+/// features predict the median RUL; held-out units' residuals, grouped by how much life was
+/// predicted, give the P10–P90 band around it.
+///
+/// Labels are the cycles left, capped at `cap`: early in life an engine shows nothing that tells
+/// 300 cycles from 200, and the cap keeps the model from guessing there (the PHM08 convention).
+public struct RULModel: Codable, Sendable, Equatable {
+    public struct Prediction: Sendable, Equatable {
+        public var p10: Double
+        public var p50: Double
+        public var p90: Double
+
+        public init(p10: Double, p50: Double, p90: Double) {
+            self.p10 = p10
+            self.p50 = p50
+            self.p90 = p90
+        }
+    }
+
+    /// Residuals (true − predicted) of held-out predictions up to `upTo` cycles predicted.
+    public struct Band: Codable, Sendable, Equatable {
+        public var upTo: Double
+        public var p10: Double
+        public var p90: Double
+    }
+
+    /// What training saw and how the model did on units it did not train on.
+    public struct Summary: Codable, Sendable, Equatable {
+        public var units: Int
+        public var rows: Int
+        public var heldOutUnits: Int
+        public var heldOutPredictions: Int
+        public var rmse: Double
+        public var score: Double
+        public var coverage: Double
+    }
+
+    public static let cap = 125.0
+    public static let format = "vigil-rul/1"
+
+    public var format: String
+    /// Names this model: training settings and a hash of the trees, stated in every evaluation.
+    public var version: String
+    public var features: WindowFeatures
+    public var trees: BoostedTrees
+    public var bands: [Band]
+    public var summary: Summary
+
+    public func predict(_ history: ArraySlice<[Double]>) -> Prediction {
+        let median = min(Self.cap, max(0, trees.predict(features.features(history))))
+        let band = bands.first { median <= $0.upTo } ?? bands.last!
+        return Prediction(p10: max(0, median + band.p10), p50: median, p90: max(0, median + band.p90))
+    }
+}
