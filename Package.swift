@@ -153,7 +153,9 @@ let package = Package(
             name: "VigilReplayTests", dependencies: ["VigilReplay", "VigilDomain"], swiftSettings: strict),
         .testTarget(
             name: "VigilEvaluatorTests",
-            dependencies: ["VigilEvaluator", "VigilDomain", "VigilRuntime", "VigilSimulator", "VigilYAML"],
+            dependencies: [
+                "VigilEvaluator", "VigilDomain", "VigilRuntime", "VigilSimulator", "VigilYAML", "VigilPrognostics",
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "VigilPrognosticsTests", dependencies: ["VigilPrognostics"], swiftSettings: strict),

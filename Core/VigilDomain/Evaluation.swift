@@ -17,6 +17,10 @@ public struct Evaluation: Sendable, Equatable, Codable {
     /// Expected against actual for every quantity with a learned baseline, and the robust z-score
     /// between them. Absent while the baselines are still being learned.
     public var residuals: [Residual]?
+    /// State of health, 0–1, where the profile has one (a battery string: its weakest jar).
+    public var soh: Double?
+    /// Remaining useful life with its interval, where a model or a trend gives one.
+    public var rul: RemainingLife?
 
     public init(
         site: TopicLevel, asset: TopicLevel, kind: AssetKind, seq: UInt64, ts: Timestamp, health: Health,
@@ -57,6 +61,36 @@ public struct Evaluation: Sendable, Equatable, Codable {
         }
 
         public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    public struct RemainingLife: Sendable, Equatable, Codable {
+        public var p10: Double
+        public var p50: Double
+        public var p90: Double
+        /// `cycles` for cycle-counted data (C-MAPSS), `days` otherwise.
+        public var unit: String
+        /// The model or method and its version, so a figure can be traced to what produced it.
+        public var model: String
+        /// What the estimate was made from.
+        public var inputs: String
+        /// The probability of reaching end of life within `horizon` (same unit), read from the
+        /// same P10–P90 distribution.
+        public var risk: Double
+        public var horizon: Double
+
+        public init(
+            p10: Double, p50: Double, p90: Double, unit: String, model: String, inputs: String, risk: Double,
+            horizon: Double
+        ) {
+            self.p10 = p10
+            self.p50 = p50
+            self.p90 = p90
+            self.unit = unit
+            self.model = model
+            self.inputs = inputs
+            self.risk = risk
+            self.horizon = horizon
+        }
     }
 
     public struct Residual: Sendable, Equatable, Codable {

@@ -11,6 +11,7 @@ public struct Evaluator: Sendable {
     /// Strict mode refuses a reading that raised a doubt about its own data (`doubtfulCodes`)
     /// instead of judging it, for sites that would rather lose a reading than learn from a bad one.
     public var strict = false
+    public var rul = PrognosisSettings()
 
     /// Findings that question the data rather than the equipment.
     static let doubtfulCodes: Set<String> = ["sense_mismatch"]
@@ -91,6 +92,7 @@ public struct Evaluator: Sendable {
         }
         var derived: [String: Double]?
         var stringResiduals: [Evaluation.Residual] = []
+        var life: Evaluation.RemainingLife?
         var impossible: Impossibility?
         switch reading.kind {
         case .vrlaString:
@@ -122,7 +124,7 @@ public struct Evaluator: Sendable {
         case .pump:
             derived = reading.values.scalars["vibration_mm_s"].map { ["iso10816_zone": Self.vibrationZone($0)] }
         default:
-            break
+            life = learnedLife(reading, state: &state)
         }
         if let impossible {
             return .impossible(
@@ -142,11 +144,12 @@ public struct Evaluator: Sendable {
             limited[anomaly.metric].map { $0 < anomaly.severity } ?? true
         }
         breakdown += anomalies.contributions
-        return .evaluated(
-            Evaluation(
-                site: reading.site, asset: reading.asset, kind: reading.kind, seq: reading.seq, ts: reading.ts,
-                health: Self.health(breakdown, weights: weights[reading.kind.rawValue] ?? [:]), findings: findings,
-                derived: derived, residuals: anomalies.residuals.isEmpty ? nil : anomalies.residuals))
+        var evaluation = Evaluation(
+            site: reading.site, asset: reading.asset, kind: reading.kind, seq: reading.seq, ts: reading.ts,
+            health: Self.health(breakdown, weights: weights[reading.kind.rawValue] ?? [:]), findings: findings,
+            derived: derived, residuals: anomalies.residuals.isEmpty ? nil : anomalies.residuals)
+        evaluation.rul = life
+        return .evaluated(evaluation)
     }
 
     /// In strict mode, the first finding that doubts the data, as a refusal.

@@ -25,7 +25,9 @@ public struct EvaluatorAgent: Agent {
     public init() {}
 
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
-        try section.requireOnly(["limits", "heartbeat_s", "anomaly", "weights", "battery", "partition", "strict"])
+        try section.requireOnly([
+            "limits", "heartbeat_s", "anomaly", "weights", "battery", "partition", "strict", "rul",
+        ])
         var evaluator = Evaluator(
             limits: try LimitSet(config: try section.child("limits")),
             anomaly: try AnomalyPolicy(config: try section.child("anomaly")),
@@ -35,6 +37,7 @@ public struct EvaluatorAgent: Agent {
         evaluator.battery.capacity = try battery.double("capacity_ah", default: 120, in: 1...100_000)
         evaluator.battery.peukert = try battery.double("peukert", default: 1.15, in: 1...1.6)
         evaluator.strict = try section.bool("strict", default: false)
+        evaluator.rul = try PrognosisSettings(config: try section.child("rul"))
         return Settings(
             evaluator: evaluator, heartbeat: .seconds(try section.int("heartbeat_s", default: 60, in: 0...86_400)),
             partition: try Partition(try section.string("partition", default: "0/1"), key: section.key("partition")))

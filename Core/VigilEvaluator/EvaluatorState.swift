@@ -10,6 +10,9 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
     /// Counts completed discharges: the twins change with every reading, but only a discharge's
     /// summary is worth a write.
     var twinRevision: UInt64 = 0
+    /// Recent cycles of units a learned RUL model judges. Not saved: a window is refilled within
+    /// its length of readings, and saving it with every reading would wear the flash.
+    var histories: [String: Evaluator.History] = [:]
 
     public init() {}
 

@@ -46,9 +46,27 @@ public struct RULModel: Codable, Sendable, Equatable {
     public var bands: [Band]
     public var summary: Summary
 
-    public func predict(_ history: ArraySlice<[Double]>) -> Prediction {
-        let median = min(Self.cap, max(0, trees.predict(features.features(history))))
+    public func predict(_ history: ArraySlice<[Double]>, age: Double? = nil) -> Prediction {
+        let median = min(Self.cap, max(0, trees.predict(features.features(history, age: age))))
         let band = bands.first { median <= $0.upTo } ?? bands.last!
         return Prediction(p10: max(0, median + band.p10), p50: median, p90: max(0, median + band.p90))
+    }
+
+    /// The probability that the unit fails within `horizon`: the predictive distribution read as
+    /// piecewise linear through (P10, 10 %), (P50, 50 %), (P90, 90 %), with the tails beyond
+    /// stretched by the same widths.
+    public static func risk(_ prediction: Prediction, within horizon: Double) -> Double {
+        let points: [(x: Double, p: Double)] = [
+            (prediction.p10 - 0.25 * (prediction.p50 - prediction.p10), 0), (prediction.p10, 0.1),
+            (prediction.p50, 0.5), (prediction.p90, 0.9),
+            (prediction.p90 + 0.25 * (prediction.p90 - prediction.p50), 1),
+        ]
+        if horizon <= points[0].x { return 0 }
+        for index in 1..<points.count where horizon <= points[index].x {
+            let (x0, p0) = points[index - 1]
+            let (x1, p1) = points[index]
+            return x1 > x0 ? p0 + (p1 - p0) * (horizon - x0) / (x1 - x0) : p1
+        }
+        return 1
     }
 }

@@ -26,7 +26,8 @@ public struct WindowFeatures: Codable, Sendable, Equatable {
     }
 
     /// Features at the last row of `history` (each row a cycle's 21 sensors, oldest first).
-    public func features(_ history: ArraySlice<[Double]>) -> [Double] {
+    /// - Parameter age: the unit's cycles so far, when the history does not start at its first.
+    public func features(_ history: ArraySlice<[Double]>, age: Double? = nil) -> [Double] {
         let recent = history.suffix(window)
         let count = Double(recent.count)
         var result: [Double] = []
@@ -52,7 +53,7 @@ public struct WindowFeatures: Codable, Sendable, Equatable {
             result.append((variance / count).squareRoot())
             result.append(spread > 0 ? covariance / spread : 0)
         }
-        result.append(Double(history.count))
+        result.append(age ?? Double(history.count))
         return result
     }
 }
