@@ -93,6 +93,7 @@ public struct Evaluator: Sendable {
         var derived: [String: Double]?
         var stringResiduals: [Evaluation.Residual] = []
         var life: Evaluation.RemainingLife?
+        var soh: Double?
         var impossible: Impossibility?
         switch reading.kind {
         case .vrlaString:
@@ -113,6 +114,16 @@ public struct Evaluator: Sendable {
                 breakdown += Self.stringContributions([finding])
             }
             stringResiduals += [float.residual].compactMap { $0 }
+            // Judged before it learns, like the resistance baselines: after them, so a jar's first
+            // baseline is in place.
+            let prognosis = stringLife(reading, string, state: &state)
+            findings += prognosis.findings
+            breakdown += Self.contributions(prognosis.findings, checks: [("soh_low", 1), ("rul_short", 1)])
+            soh = prognosis.soh
+            life = prognosis.life
+            if let capacity = state.twins[reading.asset.rawValue]?.last?.capacity {
+                values["soh_capacity_pct"] = Self.round(capacity / battery.capacity * 100)
+            }
             derived = values.isEmpty ? nil : values
         case .chiller:
             let chiller = Chiller(reading.values)
@@ -149,6 +160,7 @@ public struct Evaluator: Sendable {
             health: Self.health(breakdown, weights: weights[reading.kind.rawValue] ?? [:]), findings: findings,
             derived: derived, residuals: anomalies.residuals.isEmpty ? nil : anomalies.residuals)
         evaluation.rul = life
+        evaluation.soh = soh
         return .evaluated(evaluation)
     }
 

@@ -13,13 +13,16 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
     /// Recent cycles of units a learned RUL model judges. Not saved: a window is refilled within
     /// its length of readings, and saving it with every reading would wear the flash.
     var histories: [String: Evaluator.History] = [:]
+    var lives: [String: StringLife] = [:]
+    /// Counts completed trend points (one an ageing hour a jar).
+    var lifeRevision: UInt64 = 0
 
     public init() {}
 
     /// Grows whenever something worth saving was learned; the agent writes the file only then.
-    public var revision: UInt64 { resistance.revision &+ metrics.revision &+ twinRevision }
+    public var revision: UInt64 { resistance.revision &+ metrics.revision &+ twinRevision &+ lifeRevision }
 
-    enum CodingKeys: String, CodingKey { case resistance, metrics, twins }
+    enum CodingKeys: String, CodingKey { case resistance, metrics, twins, lives }
 
     /// A part missing from the file (written by an older build) starts empty instead of making the
     /// whole file unreadable, so an upgrade keeps what was learned.
@@ -28,6 +31,7 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
         resistance = try container.decodeIfPresent(ResistanceBaselines.self, forKey: .resistance) ?? .init()
         metrics = try container.decodeIfPresent(MetricBaselines.self, forKey: .metrics) ?? .init()
         twins = try container.decodeIfPresent([String: BatteryTwin].self, forKey: .twins) ?? [:]
+        lives = try container.decodeIfPresent([String: StringLife].self, forKey: .lives) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -35,5 +39,6 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
         try container.encode(resistance, forKey: .resistance)
         try container.encode(metrics, forKey: .metrics)
         try container.encode(twins, forKey: .twins)
+        try container.encode(lives, forKey: .lives)
     }
 }

@@ -61,8 +61,9 @@ import VigilYAML
         #expect(result.findings.isEmpty)
         #expect(result.health.score == 100)
         #expect(result.health.primaryConcern == nil)
-        // Four limits and the string's own four checks (deviation, runaway, links, resistance rise).
-        #expect(result.health.breakdown.count == 8)
+        // Four limits, the string's own four checks (deviation, runaway, links, resistance rise)
+        // and its prognosis (state of health, remaining life).
+        #expect(result.health.breakdown.count == 10)
         #expect(result.health.breakdown.contains { $0.metric == "thermal_runaway" && $0.score == 100 })
     }
 

@@ -25,6 +25,8 @@ import VigilSimulator
         var healthy: [String: Int] = [:]
         var healthyWatch: [String: Int] = [:]
         var healthyAlarms: [String: [String]] = [:]
+        /// The failing string's daily remaining-life estimates against the truth, days.
+        var lives: [(truth: Double, p10: Double, p50: Double, p90: Double)] = []
     }
 
     static func run(days: Double) throws -> Outcome {
@@ -62,6 +64,11 @@ import VigilSimulator
                 guard case .evaluated(let evaluation) = evaluator.evaluate(reading, state: &state) else {
                     Issue.record("\(asset) at day \(elapsed / day) was rejected")
                     continue
+                }
+                if asset == "ups1-str01", let life = evaluation.rul, Int(elapsed) % Int(day) == 0,
+                    let remaining = site.groundTruth(sample.asset)?.timeToFailure
+                {
+                    outcome.lives.append((remaining / day, life.p10, life.p50, life.p90))
                 }
                 if evaluation.severity > .normal, outcome.firstWatch[asset] == nil {
                     outcome.firstWatch[asset] = (elapsed, evaluation.findings.map(\.code.rawValue))
@@ -121,6 +128,15 @@ import VigilSimulator
                 "ground truth: \(asset) first above normal on day \(Int(first.at / Self.day))\(failure): \(first.codes)"
             )
         }
+        // The failing jar's remaining life: how often the truth lies inside P10–P90, day by day.
+        let lives = outcome.lives
+        let inside = lives.filter { $0.truth >= $0.p10 && $0.truth <= $0.p90 }.count
+        let errors = lives.filter { $0.truth > 1 }.map { abs($0.p50 - $0.truth) / $0.truth }
+        print(
+            "ground truth: failing jar RUL inside P10–P90 on \(inside) of \(lives.count) days; "
+                + "median error of P50 \((errors.sorted()[errors.count / 2] * 1000).rounded() / 10) % of the true life")
+        #expect(lives.count > 100, "remaining life published on only \(lives.count) days")
+        #expect(Double(inside) / Double(max(1, lives.count)) >= 0.5)
         // Watch is not an alarm, but a board that is always yellow gets ignored.
         let rate = Double(raised) / Double(max(1, healthy))
         print("ground truth: false-watch rate \(rate * 100) % of \(healthy) healthy evaluations")

@@ -1,0 +1,75 @@
+import VigilDomain
+import VigilPrognostics
+
+extension Evaluator {
+    /// State of health below 85 % (warning) or 80 % (critical, IEEE 1188 replacement).
+    static let sohWarning = 0.85
+    static let sohCritical = 0.80
+    /// RUL P50 below 180 days (warning: budget and order) or 30 days (critical: replace now).
+    static let lifeWarningDays = 180.0
+    static let lifeCriticalDays = 30.0
+
+    /// The string's state of health (its weakest jar's, from resistance over baseline) and the
+    /// remaining life of the jar that reaches 80 % first, with findings when either is low.
+    func stringLife(_ reading: Reading, _ string: VRLAString, state: inout EvaluatorState)
+        -> (soh: Double?, life: Evaluation.RemainingLife?, findings: [Finding])
+    {
+        let asset = reading.asset.rawValue
+        let baselines = string.jars.indices.map { state.resistance.baseline(asset: asset, jar: $0 + 1) }
+        let health = string.jars.indices.map { index -> Double? in
+            guard let baseline = baselines[index], let resistance = string.jars[index].resistance, resistance > 0
+            else { return nil }
+            return baseline / resistance
+        }
+        let temperatures = string.jars.map { $0.temperature ?? string.ambient }
+        var trend = state.lives[asset] ?? StringLife()
+        if trend.observe(
+            time: reading.ts.millisecondsSinceEpoch, health: health, baselines: baselines, temperatures: temperatures)
+        {
+            state.lifeRevision += 1
+        }
+        state.lives[asset] = trend
+        var findings: [Finding] = []
+        let weakest = health.enumerated().compactMap { index, soh in soh.map { (jar: index + 1, soh: $0) } }
+            .min { $0.soh < $1.soh }
+        if let weakest, weakest.soh < Self.sohWarning {
+            let critical = weakest.soh < Self.sohCritical
+            findings.append(
+                Finding(
+                    code: try! TopicLevel("soh_low"), severity: critical ? .critical : .warning,
+                    metric: Reading.jarMetricName(weakest.jar - 1, "resistance_mohm"), jar: weakest.jar,
+                    value: Self.round(weakest.soh * 100), limit: (critical ? Self.sohCritical : Self.sohWarning) * 100,
+                    message:
+                        "jar \(weakest.jar)'s state of health is about \(Self.format(weakest.soh * 100)) % (from its resistance)",
+                    recommendation:
+                        critical
+                        ? "replace jar \(weakest.jar): below 80 % it may not carry the load for its rated time"
+                        : "confirm jar \(weakest.jar) with a capacity test and budget its replacement"))
+        }
+        guard let remaining = trend.remainingLife(temperatures: temperatures) else {
+            return (weakest.map { Self.round($0.soh) }, nil, findings)
+        }
+        let prediction = RULModel.Prediction(p10: remaining.p10, p50: remaining.p50, p90: remaining.p90)
+        if remaining.p50 < Self.lifeWarningDays {
+            let critical = remaining.p50 < Self.lifeCriticalDays
+            findings.append(
+                Finding(
+                    code: try! TopicLevel("rul_short"), severity: critical ? .critical : .warning,
+                    metric: Reading.jarMetricName(remaining.jar - 1, "resistance_mohm"), jar: remaining.jar,
+                    value: Self.round(remaining.p50),
+                    limit: critical ? Self.lifeCriticalDays : Self.lifeWarningDays,
+                    message:
+                        "jar \(remaining.jar) reaches 80 % state of health in about \(Self.format(remaining.p50.rounded())) "
+                        + "days (\(Self.format(remaining.p10.rounded()))–\(Self.format(remaining.p90.rounded())))",
+                    recommendation:
+                        critical
+                        ? "replace jar \(remaining.jar) now" : "order a replacement for jar \(remaining.jar)"))
+        }
+        let estimate = Evaluation.RemainingLife(
+            p10: Self.round(prediction.p10), p50: Self.round(prediction.p50), p90: Self.round(prediction.p90),
+            unit: "days", model: "resistance-trend/1 (Arrhenius, doubling every 9 °C)",
+            inputs: "jar \(remaining.jar): resistance over its baseline as state of health, trended in ageing time",
+            risk: Self.round(RULModel.risk(prediction, within: rul.horizon)), horizon: rul.horizon)
+        return (weakest.map { Self.round($0.soh) }, estimate, findings)
+    }
+}

@@ -1,0 +1,66 @@
+import Testing
+
+@testable import VigilEvaluator
+
+@Suite struct TrendTests {
+    /// A jar whose state of health falls 0.1 % a day at 25 °C, read hourly for 30 days.
+    static func life(days: Int = 30, noise: (Int) -> Double = { _ in 0 }, celsius: Double = 25) -> StringLife {
+        var life = StringLife()
+        for hour in 0...(days * 24) {
+            let day = Double(hour) / 24
+            _ = life.observe(
+                time: Int64(hour) * 3_600_000, health: [1 - 0.001 * day + noise(hour)], baselines: [4.0],
+                temperatures: [celsius])
+        }
+        return life
+    }
+
+    @Test func aLinearFadeReachesEightyPercentWhenTheLineSays() throws {
+        // After 30 days the jar is at 97 %: 170 more days to 80 % (its resistance then +25 %).
+        let remaining = try #require(Self.life().remainingLife(temperatures: [25]))
+        #expect(remaining.jar == 1)
+        #expect(abs(remaining.p50 - 170) < 1, "\(remaining)")
+        // The model's own 10 % uncertainty: P10–P90 about ±13 % around it.
+        #expect(remaining.p10 < 155 && remaining.p10 > 145 && remaining.p90 > 190 && remaining.p90 < 200)
+    }
+
+    @Test func aHotterRoomShortensTheLifeByTheArrheniusFactor() throws {
+        let life = Self.life()
+        let cool = try #require(life.remainingLife(temperatures: [25]))
+        let hot = try #require(life.remainingLife(temperatures: [34]))
+        // 9 °C hotter: ageing twice as fast, half the calendar days.
+        #expect(abs(hot.p50 * 2 - cool.p50) < 0.01)
+        // A jar that aged at 34 °C all along faded 0.1 %/day in calendar time, 0.05 % in ageing
+        // time: at 34 °C it still has 170 days, but moved to 25 °C it would have 340.
+        let aged = Self.life(celsius: 34)
+        #expect(abs((aged.remainingLife(temperatures: [34])?.p50 ?? 0) - 170) < 1)
+        #expect(abs((aged.remainingLife(temperatures: [25])?.p50 ?? 0) - 340) < 2)
+    }
+
+    @Test func intervalsWidenWithNoiseAndNarrowWithHistory() throws {
+        // The trend alone (no model term), so only the data speak.
+        func spread(_ days: Int, _ amplitude: Double) throws -> Double {
+            var state: UInt64 = 12_345
+            let life = Self.life(days: days) { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return amplitude * (Double(state >> 11) / Double(1 << 53) - 0.5)
+            }
+            let jar = try #require(life.jars[0])
+            let times = try #require(jar.trend.timeTo(0.8, rising: false, now: jar.axis, cap: 1e9))
+            return times.p90 - times.p10
+        }
+        let quiet = try spread(30, 0.01)
+        let noisy = try spread(30, 0.04)
+        let longer = try spread(90, 0.04)
+        #expect(noisy > 2 * quiet, "quiet \(quiet), noisy \(noisy)")
+        #expect(longer < noisy / 2, "30 days \(noisy), 90 days \(longer)")
+    }
+
+    @Test func aJarWithoutAWeekOfTrendHasNoForecastAndAReplacedJarStartsAgain() {
+        #expect(Self.life(days: 5).remainingLife(temperatures: [25]) == nil)
+        var life = Self.life()
+        _ = life.observe(time: 31 * 86_400_000, health: [1], baselines: [3.9], temperatures: [25])
+        #expect(life.jars[0]?.trend.points == 0)
+        #expect(life.remainingLife(temperatures: [25]) == nil)
+    }
+}
