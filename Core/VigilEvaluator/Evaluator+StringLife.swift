@@ -50,20 +50,12 @@ extension Evaluator {
             return (weakest.map { Self.round($0.soh) }, nil, findings)
         }
         let prediction = RULModel.Prediction(p10: remaining.p10, p50: remaining.p50, p90: remaining.p90)
-        if remaining.p50 < Self.lifeWarningDays {
-            let critical = remaining.p50 < Self.lifeCriticalDays
-            findings.append(
-                Finding(
-                    code: try! TopicLevel("rul_short"), severity: critical ? .critical : .warning,
-                    metric: Reading.jarMetricName(remaining.jar - 1, "resistance_mohm"), jar: remaining.jar,
-                    value: Self.round(remaining.p50),
-                    limit: critical ? Self.lifeCriticalDays : Self.lifeWarningDays,
-                    message:
-                        "jar \(remaining.jar) reaches 80 % state of health in about \(Self.format(remaining.p50.rounded())) "
-                        + "days (\(Self.format(remaining.p10.rounded()))–\(Self.format(remaining.p90.rounded())))",
-                    recommendation:
-                        critical
-                        ? "replace jar \(remaining.jar) now" : "order a replacement for jar \(remaining.jar)"))
+        if let finding = Self.shortLife(
+            prediction, metric: Reading.jarMetricName(remaining.jar - 1, "resistance_mohm"), jar: remaining.jar,
+            what: "jar \(remaining.jar) reaches 80 % state of health",
+            warning: "order a replacement for jar \(remaining.jar)", critical: "replace jar \(remaining.jar) now")
+        {
+            findings.append(finding)
         }
         let estimate = Evaluation.RemainingLife(
             p10: Self.round(prediction.p10), p50: Self.round(prediction.p50), p90: Self.round(prediction.p90),
@@ -71,5 +63,20 @@ extension Evaluator {
             inputs: "jar \(remaining.jar): resistance over its baseline as state of health, trended in ageing time",
             risk: Self.round(RULModel.risk(prediction, within: rul.horizon)), horizon: rul.horizon)
         return (weakest.map { Self.round($0.soh) }, estimate, findings)
+    }
+
+    /// `rul_short` when the median remaining life is under 180 days (warning) or 30 (critical).
+    static func shortLife(
+        _ prediction: RULModel.Prediction, metric: String, jar: Int?, what: String, warning: String, critical: String
+    ) -> Finding? {
+        guard prediction.p50 < lifeWarningDays else { return nil }
+        let urgent = prediction.p50 < lifeCriticalDays
+        return Finding(
+            code: try! TopicLevel("rul_short"), severity: urgent ? .critical : .warning, metric: metric, jar: jar,
+            value: round(prediction.p50), limit: urgent ? lifeCriticalDays : lifeWarningDays,
+            message:
+                "\(what) in about \(format(prediction.p50.rounded())) days "
+                + "(\(format(prediction.p10.rounded()))–\(format(prediction.p90.rounded())))",
+            recommendation: urgent ? critical : warning)
     }
 }

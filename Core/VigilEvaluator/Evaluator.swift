@@ -129,8 +129,12 @@ public struct Evaluator: Sendable {
             let chiller = Chiller(reading.values)
             let chillerFindings = chiller.findings()
             impossible = chiller.impossibility() ?? doubt(chillerFindings)
-            findings += chillerFindings
+            guard impossible == nil else { break }
+            let prognosis = chillerLife(reading, chiller, state: &state)
+            findings += chillerFindings + prognosis.findings
             breakdown += Self.contributions(chillerFindings, checks: [("phase_imbalance", 1)])
+            breakdown += Self.contributions(prognosis.findings, checks: [("rul_short", 1)])
+            life = prognosis.life
             derived = chiller.derived()
         case .pump:
             derived = reading.values.scalars["vibration_mm_s"].map { ["iso10816_zone": Self.vibrationZone($0)] }
@@ -152,7 +156,8 @@ public struct Evaluator: Sendable {
             worst[finding.metric] = max(worst[finding.metric] ?? finding.severity, finding.severity)
         }
         findings += anomalies.findings.filter { anomaly in
-            limited[anomaly.metric].map { $0 < anomaly.severity } ?? true
+            !anomaly.code.rawValue.hasSuffix("_anomaly")
+                || (limited[anomaly.metric].map { $0 < anomaly.severity } ?? true)
         }
         breakdown += anomalies.contributions
         var evaluation = Evaluation(

@@ -14,6 +14,7 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
     /// its length of readings, and saving it with every reading would wear the flash.
     var histories: [String: Evaluator.History] = [:]
     var lives: [String: StringLife] = [:]
+    var chillers: [String: ChillerLife] = [:]
     /// Counts completed trend points (one an ageing hour a jar).
     var lifeRevision: UInt64 = 0
 
@@ -22,7 +23,7 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
     /// Grows whenever something worth saving was learned; the agent writes the file only then.
     public var revision: UInt64 { resistance.revision &+ metrics.revision &+ twinRevision &+ lifeRevision }
 
-    enum CodingKeys: String, CodingKey { case resistance, metrics, twins, lives }
+    enum CodingKeys: String, CodingKey { case resistance, metrics, twins, lives, chillers }
 
     /// A part missing from the file (written by an older build) starts empty instead of making the
     /// whole file unreadable, so an upgrade keeps what was learned.
@@ -32,6 +33,7 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
         metrics = try container.decodeIfPresent(MetricBaselines.self, forKey: .metrics) ?? .init()
         twins = try container.decodeIfPresent([String: BatteryTwin].self, forKey: .twins) ?? [:]
         lives = try container.decodeIfPresent([String: StringLife].self, forKey: .lives) ?? [:]
+        chillers = try container.decodeIfPresent([String: ChillerLife].self, forKey: .chillers) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -40,5 +42,6 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
         try container.encode(metrics, forKey: .metrics)
         try container.encode(twins, forKey: .twins)
         try container.encode(lives, forKey: .lives)
+        try container.encode(chillers, forKey: .chillers)
     }
 }

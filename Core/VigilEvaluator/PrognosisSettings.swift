@@ -8,11 +8,15 @@ public struct PrognosisSettings: Sendable, Equatable {
     public var kinds: Set<String> = ["turbofan"]
     /// The horizon of `risk`, in the prediction's unit.
     public var horizon = 30.0
+    /// Chillers: the condenser approach at full load at which tubes must be cleaned.
+    public var chillerApproachLimit = 5.0
+    /// Chillers: the condenser water rise at full load (datasheet; AHRI rating 10 °F = 5.56 K).
+    public var chillerDesignRise = 5.56
 
     public init() {}
 
     init(config node: ConfigNode) throws(ConfigError) {
-        try node.requireOnly(["model", "kinds", "horizon"])
+        try node.requireOnly(["model", "kinds", "horizon", "chiller_approach_limit_k", "chiller_design_rise_k"])
         if let path = try node.optionalString("model") {
             do {
                 model = try RULFiles.model(path)
@@ -31,5 +35,7 @@ public struct PrognosisSettings: Sendable, Equatable {
                 })
         }
         horizon = try node.double("horizon", default: 30, in: 1...100_000)
+        chillerApproachLimit = try node.double("chiller_approach_limit_k", default: 5, in: 0.5...30)
+        chillerDesignRise = try node.double("chiller_design_rise_k", default: 5.56, in: 0.5...30)
     }
 }

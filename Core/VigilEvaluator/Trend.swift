@@ -101,6 +101,8 @@ struct Trend: Codable, Sendable, Equatable {
         let current = fit.intercept + fit.slope * now
         let distance = threshold - current
         if rising ? distance <= 0 : distance >= 0 { return (0, 0, 0) }
+        // A slope within two standard errors of flat is noise: no forecast worth stating.
+        guard abs(fit.slope) >= 2 * fit.slopeError else { return (cap, cap, cap) }
         func time(_ slope: Double) -> Double {
             // Moving away from the threshold, or not at all: not within any horizon we can state.
             guard slope != 0, (slope > 0) == rising else { return cap }
