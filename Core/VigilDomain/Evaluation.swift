@@ -21,6 +21,8 @@ public struct Evaluation: Sendable, Equatable, Codable {
     public var soh: Double?
     /// Remaining useful life with its interval, where a model or a trend gives one.
     public var rul: RemainingLife?
+    /// When trending quantities will cross their limits, soonest first.
+    public var forecasts: [Forecast]?
 
     public init(
         site: TopicLevel, asset: TopicLevel, kind: AssetKind, seq: UInt64, ts: Timestamp, health: Health,
@@ -90,6 +92,23 @@ public struct Evaluation: Sendable, Equatable, Codable {
             self.inputs = inputs
             self.risk = risk
             self.horizon = horizon
+        }
+    }
+
+    /// "approach reaches 5 K in 19 days (14–27)": a limit and the days until the trend crosses it.
+    public struct Forecast: Sendable, Equatable, Codable {
+        public var metric: String
+        public var limit: Double
+        public var p10: Double
+        public var p50: Double
+        public var p90: Double
+
+        public init(metric: String, limit: Double, p10: Double, p50: Double, p90: Double) {
+            self.metric = metric
+            self.limit = limit
+            self.p10 = p10
+            self.p50 = p50
+            self.p90 = p90
         }
     }
 

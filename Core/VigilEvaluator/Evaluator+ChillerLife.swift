@@ -5,7 +5,7 @@ extension Evaluator {
     /// The chiller's remaining time until its condenser approach at full load reaches the
     /// cleaning limit (`rul.chiller_approach_limit_k`), from the fouling trend.
     func chillerLife(_ reading: Reading, _ chiller: Chiller, state: inout EvaluatorState) -> (
-        life: Evaluation.RemainingLife?, findings: [Finding]
+        life: Evaluation.RemainingLife?, forecasts: [Evaluation.Forecast]
     ) {
         guard let approach = chiller.condenserApproach, let entering = chiller.condenserIn,
             let leaving = chiller.condenserOut
@@ -20,10 +20,6 @@ extension Evaluator {
             return (nil, [])
         }
         let prediction = RULModel.Prediction(p10: remaining.p10, p50: remaining.p50, p90: remaining.p90)
-        let finding = Self.shortLife(
-            prediction, metric: "condenser_approach_c", jar: nil,
-            what: "the condenser approach at full load reaches \(Self.format(limit)) K",
-            warning: "plan a condenser tube cleaning", critical: "clean the condenser tubes now")
         return (
             Evaluation.RemainingLife(
                 p10: Self.round(prediction.p10), p50: Self.round(prediction.p50), p90: Self.round(prediction.p90),
@@ -32,7 +28,13 @@ extension Evaluator {
                     "condenser NTU = ln(1 + water rise / approach), its inverse trended as fouling; full load at a "
                     + "water rise of \(Self.format(max(rul.chillerDesignRise, life.fullLoadRise))) K",
                 risk: Self.round(RULModel.risk(prediction, within: rul.horizon)), horizon: rul.horizon),
-            finding.map { [$0] } ?? []
+            prediction.p50 >= ChillerLife.capDays
+                ? []
+                : [
+                    Evaluation.Forecast(
+                        metric: "condenser_approach_full_load_c", limit: limit, p10: Self.round(prediction.p10),
+                        p50: Self.round(prediction.p50), p90: Self.round(prediction.p90))
+                ]
         )
     }
 }

@@ -12,7 +12,7 @@ extension Evaluator {
     /// The string's state of health (its weakest jar's, from resistance over baseline) and the
     /// remaining life of the jar that reaches 80 % first, with findings when either is low.
     func stringLife(_ reading: Reading, _ string: VRLAString, state: inout EvaluatorState)
-        -> (soh: Double?, life: Evaluation.RemainingLife?, findings: [Finding])
+        -> (soh: Double?, life: Evaluation.RemainingLife?, findings: [Finding], forecasts: [Evaluation.Forecast])
     {
         let asset = reading.asset.rawValue
         let baselines = string.jars.indices.map { state.resistance.baseline(asset: asset, jar: $0 + 1) }
@@ -47,7 +47,7 @@ extension Evaluator {
                         : "confirm jar \(weakest.jar) with a capacity test and budget its replacement"))
         }
         guard let remaining = trend.remainingLife(temperatures: temperatures) else {
-            return (weakest.map { Self.round($0.soh) }, nil, findings)
+            return (weakest.map { Self.round($0.soh) }, nil, findings, [])
         }
         let prediction = RULModel.Prediction(p10: remaining.p10, p50: remaining.p50, p90: remaining.p90)
         if let finding = Self.shortLife(
@@ -62,7 +62,21 @@ extension Evaluator {
             unit: "days", model: "resistance-trend/1 (Arrhenius, doubling every 9 °C)",
             inputs: "jar \(remaining.jar): resistance over its baseline as state of health, trended in ageing time",
             risk: Self.round(RULModel.risk(prediction, within: rul.horizon)), horizon: rul.horizon)
-        return (weakest.map { Self.round($0.soh) }, estimate, findings)
+        var forecasts = [
+            Evaluation.Forecast(
+                metric: Reading.jarMetricName(remaining.jar - 1, "soh_pct"), limit: Self.sohCritical * 100,
+                p10: estimate.p10, p50: estimate.p50, p90: estimate.p90)
+        ]
+        // The replacement warning comes first: resistance +20 % over baseline.
+        if let rise = trend.remainingLife(temperatures: temperatures, threshold: 1 / 1.2), rise.p50 > 0,
+            rise.p50 < StringLife.capDays
+        {
+            forecasts.append(
+                Evaluation.Forecast(
+                    metric: Reading.jarMetricName(rise.jar - 1, "resistance_rise_pct"), limit: 20,
+                    p10: Self.round(rise.p10), p50: Self.round(rise.p50), p90: Self.round(rise.p90)))
+        }
+        return (weakest.map { Self.round($0.soh) }, estimate, findings, forecasts)
     }
 
     /// `rul_short` when the median remaining life is under 180 days (warning) or 30 (critical).

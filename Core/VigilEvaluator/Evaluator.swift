@@ -1,4 +1,5 @@
 public import VigilDomain
+import VigilPrognostics
 
 /// Judges one reading against hard limits and scores the asset's health. Pure: no I/O, no clock.
 public struct Evaluator: Sendable {
@@ -94,6 +95,7 @@ public struct Evaluator: Sendable {
         var stringResiduals: [Evaluation.Residual] = []
         var life: Evaluation.RemainingLife?
         var soh: Double?
+        var forecasts: [Evaluation.Forecast] = []
         var impossible: Impossibility?
         switch reading.kind {
         case .vrlaString:
@@ -121,6 +123,7 @@ public struct Evaluator: Sendable {
             breakdown += Self.contributions(prognosis.findings, checks: [("soh_low", 1), ("rul_short", 1)])
             soh = prognosis.soh
             life = prognosis.life
+            forecasts = prognosis.forecasts
             if let capacity = state.twins[reading.asset.rawValue]?.last?.capacity {
                 values["soh_capacity_pct"] = Self.round(capacity / battery.capacity * 100)
             }
@@ -130,14 +133,23 @@ public struct Evaluator: Sendable {
             let chillerFindings = chiller.findings()
             impossible = chiller.impossibility() ?? doubt(chillerFindings)
             guard impossible == nil else { break }
-            let prognosis = chillerLife(reading, chiller, state: &state)
-            findings += chillerFindings + prognosis.findings
+            let fouling = chillerLife(reading, chiller, state: &state)
+            let vibration = vibrationLife(reading, state: &state)
+            life = Self.sooner(fouling.life, vibration.life)
+            forecasts = fouling.forecasts + vibration.forecasts
+            let lifeFindings = machineLifeFindings(life)
+            findings += chillerFindings + lifeFindings
             breakdown += Self.contributions(chillerFindings, checks: [("phase_imbalance", 1)])
-            breakdown += Self.contributions(prognosis.findings, checks: [("rul_short", 1)])
-            life = prognosis.life
+            breakdown += Self.contributions(lifeFindings, checks: [("rul_short", 1)])
             derived = chiller.derived()
         case .pump:
             derived = reading.values.scalars["vibration_mm_s"].map { ["iso10816_zone": Self.vibrationZone($0)] }
+            let vibration = vibrationLife(reading, state: &state)
+            life = vibration.life
+            forecasts = vibration.forecasts
+            let lifeFindings = machineLifeFindings(life)
+            findings += lifeFindings
+            breakdown += Self.contributions(lifeFindings, checks: [("rul_short", 1)])
         default:
             life = learnedLife(reading, state: &state)
         }
@@ -164,8 +176,9 @@ public struct Evaluator: Sendable {
             site: reading.site, asset: reading.asset, kind: reading.kind, seq: reading.seq, ts: reading.ts,
             health: Self.health(breakdown, weights: weights[reading.kind.rawValue] ?? [:]), findings: findings,
             derived: derived, residuals: anomalies.residuals.isEmpty ? nil : anomalies.residuals)
-        evaluation.rul = life
         evaluation.soh = soh
+        evaluation.rul = life
+        evaluation.forecasts = forecasts.isEmpty ? nil : forecasts.sorted { $0.p50 < $1.p50 }
         return .evaluated(evaluation)
     }
 

@@ -15,6 +15,7 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
     var histories: [String: Evaluator.History] = [:]
     var lives: [String: StringLife] = [:]
     var chillers: [String: ChillerLife] = [:]
+    var vibrations: [String: VibrationLife] = [:]
     /// Counts completed trend points (one an ageing hour a jar).
     var lifeRevision: UInt64 = 0
 
@@ -23,7 +24,7 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
     /// Grows whenever something worth saving was learned; the agent writes the file only then.
     public var revision: UInt64 { resistance.revision &+ metrics.revision &+ twinRevision &+ lifeRevision }
 
-    enum CodingKeys: String, CodingKey { case resistance, metrics, twins, lives, chillers }
+    enum CodingKeys: String, CodingKey { case resistance, metrics, twins, lives, chillers, vibrations }
 
     /// A part missing from the file (written by an older build) starts empty instead of making the
     /// whole file unreadable, so an upgrade keeps what was learned.
@@ -34,6 +35,7 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
         twins = try container.decodeIfPresent([String: BatteryTwin].self, forKey: .twins) ?? [:]
         lives = try container.decodeIfPresent([String: StringLife].self, forKey: .lives) ?? [:]
         chillers = try container.decodeIfPresent([String: ChillerLife].self, forKey: .chillers) ?? [:]
+        vibrations = try container.decodeIfPresent([String: VibrationLife].self, forKey: .vibrations) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -43,5 +45,6 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
         try container.encode(twins, forKey: .twins)
         try container.encode(lives, forKey: .lives)
         try container.encode(chillers, forKey: .chillers)
+        try container.encode(vibrations, forKey: .vibrations)
     }
 }

@@ -65,12 +65,17 @@ struct StringLife: Codable, Sendable, Equatable {
 
     /// The jar that reaches end of life first, with P10/P50/P90 calendar days to it at its present
     /// temperature; nil until some jar has a week of trend.
-    func remainingLife(temperatures: [Double?]) -> (jar: Int, p10: Double, p50: Double, p90: Double)? {
+    ///
+    /// - Parameter threshold: the state of health to reach; 80 % by default, 1/1.2 for the jar's
+    ///   resistance to reach +20 % of its baseline.
+    func remainingLife(temperatures: [Double?], threshold: Double = endOfLife) -> (
+        jar: Int, p10: Double, p50: Double, p90: Double
+    )? {
         var soonest: (jar: Int, p10: Double, p50: Double, p90: Double)?
         for (index, jar) in jars.enumerated() {
             guard let jar, jar.trend.points >= Self.minimumPoints,
                 let axis = jar.trend.timeTo(
-                    Self.endOfLife, rising: false, now: jar.axis, cap: .infinity, modelError: Self.modelError)
+                    threshold, rising: false, now: jar.axis, cap: .infinity, modelError: Self.modelError)
             else { continue }
             let celsius = temperatures.indices.contains(index) ? temperatures[index] ?? 25 : 25
             let rate = Self.ageing(celsius: celsius)

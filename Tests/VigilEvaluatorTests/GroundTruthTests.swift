@@ -67,7 +67,7 @@ import VigilSimulator
                     Issue.record("\(asset) at day \(elapsed / day) was rejected")
                     continue
                 }
-                if asset == "ups1-str01" || asset == "chiller-1", let life = evaluation.rul,
+                if ["ups1-str01", "chiller-1", "pump-1"].contains(asset), let life = evaluation.rul,
                     Int(elapsed) % Int(day) == 0, let remaining = site.groundTruth(sample.asset)?.timeToFailure
                 {
                     outcome.lives[asset, default: []].append((remaining / day, life.p10, life.p50, life.p90))
@@ -131,7 +131,7 @@ import VigilSimulator
             )
         }
         // Remaining life: how often the truth lies inside P10–P90, day by day.
-        for asset in ["ups1-str01", "chiller-1"] {
+        for asset in ["ups1-str01", "chiller-1", "pump-1"] {
             // Only days before the failure: after it, "0 days" is trivially right.
             let lives = (outcome.lives[asset] ?? []).filter { $0.truth > 0 }
             let inside = lives.filter { $0.truth >= $0.p10 && $0.truth <= $0.p90 }.count
