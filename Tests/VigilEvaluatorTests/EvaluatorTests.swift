@@ -190,6 +190,7 @@ import VigilYAML
         #expect(parsed.evaluator.battery == BatteryTwin.Parameters())
         #expect(parsed.partition == .whole && !parsed.evaluator.strict)
         #expect(parsed.evaluator.limits == LimitSet.defaults)
+        #expect(parsed.evaluator.rul == PrognosisSettings())
     }
 
     @Test func weightsReplaceOneComponentAndKeepTheRest() throws {

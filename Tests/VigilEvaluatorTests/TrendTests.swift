@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import VigilEvaluator
@@ -62,5 +63,26 @@ import Testing
         _ = life.observe(time: 31 * 86_400_000, health: [1], baselines: [3.9], temperatures: [25])
         #expect(life.jars[0]?.trend.points == 0)
         #expect(life.remainingLife(temperatures: [25]) == nil)
+    }
+
+    /// A fault whose share of the vibration doubles every 10 days over a machine's own 2 mm/s:
+    /// from 1 mm/s of fault it reaches 7.1 mm/s overall (6.81 of fault) in 10 × log2(6.81) days.
+    @Test func vibrationIsForecastFromTheFaultsExponentialShare() throws {
+        var life = VibrationLife()
+        for hour in 0..<(VibrationLife.learnCount) { _ = life.observe(time: Int64(hour) * 3_600_000, velocity: 2) }
+        #expect(life.base == 2)
+        let start = VibrationLife.learnCount
+        var now: Int64 = 0
+        for hour in start...(start + 14 * 24) {
+            let day = Double(hour - start) / 24
+            let fault = exp2(day / 10)
+            now = Int64(hour) * 3_600_000
+            _ = life.observe(time: now, velocity: (4 + fault * fault).squareRoot())
+        }
+        let forecast = try #require(life.timeTo(7.1, now: now))
+        // Already 14 days in: the fault is 2^1.4 ≈ 2.64 mm/s, 10·log2(6.81/2.64) ≈ 13.7 days to go.
+        let expected = 10 * log2((7.1 * 7.1 - 4).squareRoot() / exp2(1.4))
+        #expect(abs(forecast.p50 - expected) < 0.5, "\(forecast) against \(expected)")
+        #expect(forecast.p10 < forecast.p50 && forecast.p90 > forecast.p50)
     }
 }
