@@ -19,7 +19,10 @@ struct GroundTruthEndToEndTests {
         let harness = SiteHarness(site: site, port: Broker.current!.port)
         let (client, messages) = try await harness.watcher()
         defer { Task { await client.disconnect() } }
-        let evaluator = try harness.start("evaluator")
+        // An evaluation a real second (a hundred simulated hours), so remaining-life estimates are
+        // seen; the chiller's full-load condenser water rise from its datasheet (1,460 kW into 60 kg/s).
+        let evaluator = try harness.start(
+            "evaluator", config: "evaluator:\n  heartbeat_s: 1\n  rul: {chiller_design_rise_k: 5.81}\n")
         defer { evaluator.stop() }
         #expect(await messages.first(within: .seconds(10)) { harness.isStatus($0, "evaluator", .online) } != nil)
         let faultStart = Int(30 * Self.day)
@@ -50,6 +53,9 @@ struct GroundTruthEndToEndTests {
         var origin: Int64?
         var first: [String: [String: Int64]] = [:]
         var failure: [String: Double] = [:]
+        var lives: [String: [(ts: Int64, p10: Double, p90: Double)]] = [:]
+        /// Every truth published: simulated seconds and the time to failure then.
+        var truths: [String: [(elapsed: Double, remaining: Double)]] = [:]
         var scanned = 0
         func scan(_ all: [MQTTMessage]) {
             for message in all.dropFirst(scanned) {
@@ -61,6 +67,9 @@ struct GroundTruthEndToEndTests {
                     if origin == nil, let ts = (truth["ts"] as? String).flatMap(Timestamp.init(rfc3339:)) {
                         origin = ts.millisecondsSinceEpoch - Int64(elapsed * 1000)
                     }
+                    if let remaining = truth["time_to_failure_s"] as? Double {
+                        truths[asset, default: []].append((elapsed, remaining))
+                    }
                     // Each sick asset's failure time: the earliest truth that names one.
                     if failure[asset] == nil, let remaining = truth["time_to_failure_s"] as? Double,
                         remaining < 365 * Self.day
@@ -71,6 +80,10 @@ struct GroundTruthEndToEndTests {
                 guard message.topic.hasPrefix(prefix + "evaluation/"),
                     let evaluation = try? PayloadCodec.decode(Evaluation.self, from: message.payload)
                 else { continue }
+                if let life = evaluation.rul, life.unit == "days" {
+                    lives[evaluation.asset.rawValue, default: []].append(
+                        (evaluation.ts.millisecondsSinceEpoch, life.p10, life.p90))
+                }
                 for finding in evaluation.findings where finding.severity >= .warning {
                     let asset = evaluation.asset.rawValue
                     if first[asset]?[finding.code.rawValue] == nil {
@@ -94,6 +107,25 @@ struct GroundTruthEndToEndTests {
                 "ground truth e2e: \(asset) \(code) on day \(Int(flaggedAt / Self.day)), "
                     + "\(Int((fails - flaggedAt) / Self.day)) days before failure")
             #expect(flaggedAt < fails, "\(asset) flagged \(code) after its failure")
+        }
+        // Remaining life against the truth of the moment (it moves with the seasons' temperatures),
+        // before each failure: how often inside P10–P90.
+        for asset in ["ups1-str01", "chiller-1"] {
+            let series = truths[asset] ?? []
+            var before: [(truth: Double, p10: Double, p90: Double)] = []
+            for entry in lives[asset] ?? [] {
+                let at = Double(entry.ts - start) / 1000
+                // The latest truth at or before the evaluation, aged to it.
+                guard let truth = series.last(where: { $0.elapsed <= at }), truth.remaining < 365 * Self.day else {
+                    continue
+                }
+                let remaining = (truth.remaining - (at - truth.elapsed)) / Self.day
+                if remaining > 0 { before.append((remaining, entry.p10, entry.p90)) }
+            }
+            let inside = before.filter { $0.truth >= $0.p10 && $0.truth <= $0.p90 }.count
+            print("ground truth e2e: \(asset) RUL inside P10–P90 in \(inside) of \(before.count) evaluations")
+            #expect(before.count >= 5, "\(asset): too few remaining-life estimates before its failure")
+            #expect(Double(inside) >= 0.5 * Double(before.count), "\(asset)")
         }
         for healthy in ["ups1-str02", "pump-2"] {
             #expect(first[healthy] == nil, "false alarms on \(healthy): \(first[healthy] ?? [:])")
