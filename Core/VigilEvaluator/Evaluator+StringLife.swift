@@ -28,6 +28,24 @@ extension Evaluator {
         {
             state.lifeRevision += 1
         }
+        // The hottest jar over the room, towards the thermal-runaway rise.
+        let rises = string.jars.enumerated().compactMap { index, jar -> (jar: Int, rise: Double)? in
+            guard let temperature = jar.temperature, let ambient = string.ambient else { return nil }
+            return (index + 1, temperature - ambient)
+        }
+        var heatForecast: [Evaluation.Forecast] = []
+        if let hottest = rises.max(by: { $0.rise < $1.rise }) {
+            if trend.observeHeat(time: reading.ts.millisecondsSinceEpoch, rise: hottest.rise) {
+                state.lifeRevision += 1
+            }
+            if let time = trend.heatTime(to: VRLAString.runawayRise, now: reading.ts.millisecondsSinceEpoch) {
+                heatForecast.append(
+                    Evaluation.Forecast(
+                        metric: Reading.jarMetricName(hottest.jar - 1, "temperature_rise_c"),
+                        limit: VRLAString.runawayRise,
+                        p10: Self.round(time.p10), p50: Self.round(time.p50), p90: Self.round(time.p90)))
+            }
+        }
         state.lives[asset] = trend
         var findings: [Finding] = []
         let weakest = health.enumerated().compactMap { index, soh in soh.map { (jar: index + 1, soh: $0) } }
@@ -47,7 +65,7 @@ extension Evaluator {
                         : "confirm jar \(weakest.jar) with a capacity test and budget its replacement"))
         }
         guard let remaining = trend.remainingLife(temperatures: temperatures) else {
-            return (weakest.map { Self.round($0.soh) }, nil, findings, [])
+            return (weakest.map { Self.round($0.soh) }, nil, findings, heatForecast)
         }
         let prediction = RULModel.Prediction(p10: remaining.p10, p50: remaining.p50, p90: remaining.p90)
         if let finding = Self.shortLife(
@@ -62,11 +80,12 @@ extension Evaluator {
             unit: "days", model: "resistance-trend/1 (Arrhenius, doubling every 9 °C)",
             inputs: "jar \(remaining.jar): resistance over its baseline as state of health, trended in ageing time",
             risk: Self.round(RULModel.risk(prediction, within: rul.horizon)), horizon: rul.horizon)
-        var forecasts = [
-            Evaluation.Forecast(
-                metric: Reading.jarMetricName(remaining.jar - 1, "soh_pct"), limit: Self.sohCritical * 100,
-                p10: estimate.p10, p50: estimate.p50, p90: estimate.p90)
-        ]
+        var forecasts =
+            heatForecast + [
+                Evaluation.Forecast(
+                    metric: Reading.jarMetricName(remaining.jar - 1, "soh_pct"), limit: Self.sohCritical * 100,
+                    p10: estimate.p10, p50: estimate.p50, p90: estimate.p90)
+            ]
         // The replacement warning comes first: resistance +20 % over baseline.
         if let rise = trend.remainingLife(temperatures: temperatures, threshold: 1 / 1.2), rise.p50 > 0,
             rise.p50 < StringLife.capDays

@@ -22,6 +22,20 @@ struct StringLife: Codable, Sendable, Equatable {
 
     var jars: [Jar?] = []
     var time: Int64?
+    /// The hottest jar's excess heat (its rise over the room beyond its usual rise), in log, hour
+    /// by hour with half a day's memory: runaway heat feeds itself, so it grows exponentially or
+    /// faster, and a straight line through the rise itself would see it coming far too late (on
+    /// the simulator's runaway, 297 h forecast for 12 h taken; this: 11 h, 8–18). A day's memory
+    /// said 45 h, a quarter day 4 h.
+    var heat: Trend?
+    var heatLearning: [Double]?
+    /// The string's usual hottest rise over the room: the median of its first readings.
+    var heatBase: Double?
+
+    static let heatMemory = 0.5
+    static let heatMinimumPoints = 6
+    /// Excess below this is noise; the floor keeps a healthy string's log flat.
+    static let heatFloor = 0.3
 
     static let endOfLife = 0.8
     static let doublingCelsius = 9.0
@@ -84,5 +98,37 @@ struct StringLife: Codable, Sendable, Equatable {
             if soonest == nil || life.p50 < soonest!.p50 { soonest = life }
         }
         return soonest
+    }
+
+    /// Adds the hottest jar's rise over the room at `now`.
+    mutating func observeHeat(time now: Int64, rise: Double) -> Bool {
+        guard rise.isFinite else { return false }
+        guard let base = heatBase else {
+            var learning = heatLearning ?? []
+            learning.append(rise)
+            if learning.count >= 30 {
+                heatBase = ResistanceBaselines.median(learning)
+                heatLearning = nil
+            } else {
+                heatLearning = learning
+            }
+            return false
+        }
+        var trend = heat ?? Trend()
+        defer { heat = trend }
+        return trend.add(
+            time: Double(now) / 86_400_000, value: log(max(Self.heatFloor, rise - base)), interval: Self.interval,
+            memory: Self.heatMemory)
+    }
+
+    /// Days until the hottest jar is `limit` kelvin over the room; nil without half a day of
+    /// trend or when it is not rising.
+    func heatTime(to limit: Double, now: Int64) -> (p10: Double, p50: Double, p90: Double)? {
+        guard let heat, let base = heatBase, limit - base > Self.heatFloor, heat.points >= Self.heatMinimumPoints,
+            let time = heat.timeTo(
+                log(limit - base), rising: true, now: Double(now) / 86_400_000, cap: Self.capDays, modelError: 0.2),
+            time.p50 < Self.capDays
+        else { return nil }
+        return time
     }
 }

@@ -160,6 +160,7 @@ import VigilSimulator
         var state = EvaluatorState()
         var failure: Double?
         var flagged: (at: Double, metric: String)?
+        var forecasts: [(at: Double, p10: Double, p50: Double, p90: Double)] = []
         var sequence: UInt64 = 0
         var elapsed = 0.0
         while elapsed <= 9 * Self.day, flagged == nil {
@@ -176,6 +177,12 @@ import VigilSimulator
                 Issue.record("rejected on day \(elapsed / Self.day)")
                 break
             }
+            if flagged == nil,
+                let forecast = evaluation.forecasts?.first(where: { $0.metric.hasSuffix("temperature_rise_c") })
+            {
+                #expect(forecast.metric == "jar05.temperature_rise_c", "\(forecast)")
+                forecasts.append((elapsed, forecast.p10, forecast.p50, forecast.p90))
+            }
             if let finding = evaluation.findings.first(where: { $0.code.rawValue == "thermal_runaway" }) {
                 #expect(elapsed >= 5 * Self.day, "thermal runaway flagged before it began: \(finding.message)")
                 flagged = (elapsed, finding.metric)
@@ -188,6 +195,17 @@ import VigilSimulator
             "ground truth: thermal runaway flagged by \(at.metric) \(Int((failsAt - at.at) / 3600)) h before "
                 + "the jar reaches 60 °C")
         #expect(at.at < failsAt)
+        // The hottest jar's rise was forecast to reach 10 K before the flag; half a day before it,
+        // the forecast's interval holds the time it really took.
+        let first = try #require(forecasts.first, "no forecast of the jar's rise before the flag")
+        let halfDay = try #require(forecasts.last { at.at - $0.at >= 12 * 3600 })
+        let took = (at.at - halfDay.at) / Self.day
+        print(
+            "ground truth: the rise over the room forecast from \(Int((at.at - first.at) / 3600)) h before the flag; "
+                + "12 h before it: \(Int(halfDay.p50 * 24)) h (\(Int(halfDay.p10 * 24))–\(Int(halfDay.p90 * 24))), "
+                + "it took \(Int(took * 24)) h")
+        #expect(first.at >= 5 * Self.day)
+        #expect(took >= halfDay.p10 * 0.8 && took <= halfDay.p90 * 1.25)
     }
 
     /// A refrigerant leak losing a quarter of the charge over 40 days from day 20: the starved
