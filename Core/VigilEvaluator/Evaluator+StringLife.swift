@@ -50,7 +50,29 @@ extension Evaluator {
         var findings: [Finding] = []
         let weakest = health.enumerated().compactMap { index, soh in soh.map { (jar: index + 1, soh: $0) } }
             .min { $0.soh < $1.soh }
-        if let weakest, weakest.soh < Self.sohWarning {
+        // A discharge in the last year that took enough charge to say measured the capacity itself:
+        // the definition of state of health, and right even where a baseline was learned on an
+        // aged jar. The lower of the two is the string's.
+        let measured = state.twins[asset]?.last.flatMap { last -> Double? in
+            guard let capacity = last.capacity, reading.ts.millisecondsSinceEpoch - last.ended < 365 * 86_400_000
+            else { return nil }
+            return capacity / battery.capacity
+        }
+        if let measured, measured < min(Self.sohWarning, weakest?.soh ?? 1) {
+            let critical = measured < Self.sohCritical
+            findings.append(
+                Finding(
+                    code: try! TopicLevel("soh_low"), severity: critical ? .critical : .warning,
+                    metric: "soh_capacity_pct", value: Self.round(measured * 100),
+                    limit: (critical ? Self.sohCritical : Self.sohWarning) * 100,
+                    message:
+                        "the last discharge implies \(Self.format(measured * 100)) % of the rated capacity "
+                        + "for the weakest jar",
+                    recommendation:
+                        critical
+                        ? "replace the weakest jars: below 80 % the string may not carry the load for its rated time"
+                        : "find the weakest jars with a capacity test and budget their replacement"))
+        } else if let weakest, weakest.soh < Self.sohWarning {
             let critical = weakest.soh < Self.sohCritical
             findings.append(
                 Finding(
@@ -65,7 +87,7 @@ extension Evaluator {
                         : "confirm jar \(weakest.jar) with a capacity test and budget its replacement"))
         }
         guard let remaining = trend.remainingLife(temperatures: temperatures) else {
-            return (weakest.map { Self.round($0.soh) }, nil, findings, heatForecast)
+            return (Self.lower(weakest?.soh, measured).map { Self.round($0) }, nil, findings, heatForecast)
         }
         let prediction = RULModel.Prediction(p10: remaining.p10, p50: remaining.p50, p90: remaining.p90)
         if let finding = Self.shortLife(
@@ -95,7 +117,7 @@ extension Evaluator {
                     metric: Reading.jarMetricName(rise.jar - 1, "resistance_rise_pct"), limit: 20,
                     p10: Self.round(rise.p10), p50: Self.round(rise.p50), p90: Self.round(rise.p90)))
         }
-        return (weakest.map { Self.round($0.soh) }, estimate, findings, forecasts)
+        return (Self.lower(weakest?.soh, measured).map { Self.round($0) }, estimate, findings, forecasts)
     }
 
     /// `rul_short` when the median remaining life is under 180 days (warning) or 30 (critical).
@@ -111,5 +133,11 @@ extension Evaluator {
                 "\(what) in about \(format(prediction.p50.rounded())) days "
                 + "(\(format(prediction.p10.rounded()))–\(format(prediction.p90.rounded())))",
             recommendation: urgent ? critical : warning)
+    }
+
+    static func lower(_ a: Double?, _ b: Double?) -> Double? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
     }
 }

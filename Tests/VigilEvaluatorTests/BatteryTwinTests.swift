@@ -62,6 +62,12 @@ import VigilSimulator
         let truthSOH = try #require(site.groundTruth(asset)?.stateOfHealth)
         print("twin: implied capacity \(capacity) Ah, weakest jar really \(truthSOH * 120) Ah")
         #expect(abs(capacity - truthSOH * 120) / (truthSOH * 120) < 0.2)
+        // The measured capacity is the string's state of health now: the resistance baseline was
+        // learned on a jar already aged a year and a half, and says nothing of that.
+        let evaluation = try #require(lastEvaluation)
+        #expect(abs((evaluation.soh ?? 1) - capacity / 120) < 0.01, "soh \(evaluation.soh ?? -1)")
+        let low = try #require(evaluation.findings.first { $0.code.rawValue == "soh_low" })
+        #expect(low.metric == "soh_capacity_pct" && low.severity == .critical)
     }
 
     @Test func aLongGapStartsTheTwinAgainFromTheVoltages() {
