@@ -23,9 +23,12 @@ extension BatteryTwin {
             }
             return milliohm / 1000
         }
+        // A reading again or out of order (a redelivery, a clock stepped back) says nothing new and
+        // must not throw a discharge in progress away.
+        if let time, now <= time { return nil }
         let dt = time.map { Double(now - $0) / 1000 } ?? -1
         defer { time = now }
-        guard jars.count == measured.count, dt > 0, dt <= Self.maximumGap else {
+        guard jars.count == measured.count, dt <= Self.maximumGap, time != nil else {
             jars = (0..<measured.count).map { index in
                 Self.floats(measured[index], celsius[index])
                     ? Jar(soc: 1, p: [1e-4, 0, 0, 1e-4])
@@ -66,7 +69,7 @@ extension BatteryTwin {
                 decay * decay * jar.p[3] + 4e-6 * dt / 60,
             ]
             let voltage = measured[index]
-            if !discharging && Self.floats(voltage, celsius[index]) {
+            if !discharging && !charging && Self.floats(voltage, celsius[index]) {
                 // On the charger at float: full, whatever the count said.
                 jar = Jar(soc: 1, v1: jar.v1, p: [1e-4, 0, 0, jar.p[3]])
                 expected.append(nil)
@@ -86,12 +89,22 @@ extension BatteryTwin {
             var event = discharge ?? Discharge(started: now, startSOC: before)
             event.seconds += dt
             event.ampereHours += current * dt / 3600
+            event.endSOC = weakest
             discharge = event
         } else if let event = discharge {
-            let drop = max(0, event.startSOC - weakest)
-            last = Summary(
+            // Measured at the last discharging reading: the charger's first reading says nothing of it.
+            let drop = max(0, event.startSOC - (event.endSOC ?? weakest))
+            // Only a discharge that drew real charge measures the capacity: in a short one the
+            // voltage's first sag, which the model only half explains, would pass for emptying.
+            let implied = Self.tenHourEquivalent(event, parameters) / max(drop, 1e-9)
+            let deep =
+                drop >= Self.shallowDischarge && event.ampereHours >= Self.shallowDischarge * parameters.capacity
+                && (0.3...1.5).contains(implied / parameters.capacity)
+            let summary = Summary(
                 ended: now, seconds: event.seconds, ampereHours: event.ampereHours, socDrop: drop,
-                capacity: drop >= Self.shallowDischarge ? Self.tenHourEquivalent(event, parameters) / drop : nil)
+                capacity: deep ? implied : nil)
+            last = summary
+            if summary.capacity != nil { self.measured = summary }
             discharge = nil
         }
         let runtime =

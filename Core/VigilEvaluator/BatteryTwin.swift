@@ -37,8 +37,9 @@ struct BatteryTwin: Codable, Sendable, Equatable {
         var started: Int64
         var seconds = 0.0
         var ampereHours = 0.0
-        /// The weakest jar's state of charge when it began.
+        /// The weakest jar's state of charge when it began, and at its latest discharging reading.
         var startSOC: Double
+        var endSOC: Double?
     }
 
     /// What the last completed discharge delivered.
@@ -64,11 +65,15 @@ struct BatteryTwin: Codable, Sendable, Equatable {
     var time: Int64?
     var discharge: Discharge?
     var last: Summary?
+    /// The last discharge deep enough to measure the capacity: a later shallow one (a mains blip)
+    /// must not erase what it measured.
+    var measured: Summary?
 
     /// Beyond this gap the filter's state is stale and the twin starts again from the voltages.
     static let maximumGap = 300.0
     /// Voltage noise of a jar monitor, V (1σ).
     static let voltageNoise = 0.01
-    /// Summaries need this fall of state of charge before they estimate a capacity.
+    /// Summaries need this fall of state of charge, and this share of the rated capacity drawn,
+    /// before they estimate a capacity (and one outside 30–150 % of rated is not believed).
     static let shallowDischarge = 0.10
 }

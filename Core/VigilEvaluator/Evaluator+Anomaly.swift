@@ -71,7 +71,8 @@ extension Evaluator {
             }
         default:
             // Generic: every plain metric against its own history, with no physics.
-            return scalars.sorted { $0.key < $1.key }.map { metric, value in
+            // A counter (C-MAPSS's `cycle`) only ever grows: its "anomaly" is the passing of time.
+            return scalars.filter { !Self.counters.contains($0.key) }.sorted { $0.key < $1.key }.map { metric, value in
                 Watched(metric: metric, key: metric, value: value, floor: max(1e-6, 0.005 * abs(value)))
             }
         }
@@ -154,6 +155,8 @@ extension Evaluator {
         default: return "compare \(stem) with its usual range on site and check the sensor"
         }
     }
+
+    static let counters: Set<String> = ["cycle"]
 
     /// The bin a load falls in; `Int` conversion is guarded because a reading can be absurdly large.
     static func bin(_ value: Double, _ width: Double) -> Int {

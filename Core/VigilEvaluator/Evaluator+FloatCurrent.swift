@@ -6,6 +6,8 @@ extension Evaluator {
     static let runawayCurrentRatio = 3.0
     /// After a discharge the charger's current tapers for hours; that is recharge, not runaway.
     static let recoveryMilliseconds: Int64 = 12 * 3_600_000
+    /// The least rise over the steady float current that counts, A: a few sensor counts.
+    static let runawayCurrentRise = 0.25
 
     /// Learns the string's steady float current and flags `thermal_runaway` once the current has
     /// stayed above `runawayCurrentRatio` times it for the persistence window. Only on float, and
@@ -32,7 +34,10 @@ extension Evaluator {
             metric: "float_current_a", expected: Self.round(deviation.expected), actual: Self.round(magnitude),
             z: Self.round(deviation.z))
         let ratio = magnitude / max(deviation.expected, 1e-6)
-        guard ratio >= Self.runawayCurrentRatio, deviation.streak >= anomaly.persistence else { return (nil, residual) }
+        // And a real rise: a sensor reading 0.0 A at float would make any current a huge ratio.
+        guard ratio >= Self.runawayCurrentRatio, magnitude - deviation.expected >= Self.runawayCurrentRise,
+            deviation.streak >= anomaly.persistence
+        else { return (nil, residual) }
         let finding = Finding(
             code: try! TopicLevel("thermal_runaway"), severity: .critical, metric: "string_current_a",
             value: Self.round(ratio), limit: Self.runawayCurrentRatio,

@@ -23,12 +23,19 @@ extension Evaluator {
         }
         let asset = reading.asset.rawValue
         var history = state.histories[asset] ?? History()
+        let cycle = reading.values.scalars["cycle"]
+        // A cycle again or back (a redelivery, another unit under the same name) starts afresh.
+        if let cycle, let age = history.age, cycle <= age { history = History() }
         history.rows.append(row)
         if history.rows.count > model.features.window {
             history.rows.removeFirst(history.rows.count - model.features.window)
         }
-        history.age = reading.values.scalars["cycle"]
+        history.age = cycle
         state.histories[asset] = history
+        // A window the model was not trained on (a restart late in a unit's life leaves one row at
+        // age 150) would give a figure with nothing behind it: wait until it is full.
+        let needed = min(model.features.window, Int(min(cycle ?? .infinity, Double(model.features.window))))
+        guard history.rows.count >= needed else { return nil }
         let prediction = model.predict(history.rows[...], age: history.age)
         return Evaluation.RemainingLife(
             p10: Self.round(prediction.p10), p50: Self.round(prediction.p50), p90: Self.round(prediction.p90),

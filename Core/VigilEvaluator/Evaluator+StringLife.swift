@@ -8,6 +8,8 @@ extension Evaluator {
     /// RUL P50 below 180 days (warning: budget and order) or 30 days (critical: replace now).
     static let lifeWarningDays = 180.0
     static let lifeCriticalDays = 30.0
+    /// A measured capacity speaks for the string for a year.
+    static let capacityValidity: Int64 = 365 * 86_400_000
 
     /// The string's state of health (its weakest jar's, from resistance over baseline) and the
     /// remaining life of the jar that reaches 80 % first, with findings when either is low.
@@ -53,8 +55,8 @@ extension Evaluator {
         // A discharge in the last year that took enough charge to say measured the capacity itself:
         // the definition of state of health, and right even where a baseline was learned on an
         // aged jar. The lower of the two is the string's.
-        let measured = state.twins[asset]?.last.flatMap { last -> Double? in
-            guard let capacity = last.capacity, reading.ts.millisecondsSinceEpoch - last.ended < 365 * 86_400_000
+        let measured = state.twins[asset]?.measured.flatMap { last -> Double? in
+            guard let capacity = last.capacity, reading.ts.millisecondsSinceEpoch - last.ended < Self.capacityValidity
             else { return nil }
             return capacity / battery.capacity
         }

@@ -124,7 +124,9 @@ public struct Evaluator: Sendable {
             soh = prognosis.soh
             life = prognosis.life
             forecasts = prognosis.forecasts
-            if let capacity = state.twins[reading.asset.rawValue]?.last?.capacity {
+            if let measured = state.twins[reading.asset.rawValue]?.measured, let capacity = measured.capacity,
+                reading.ts.millisecondsSinceEpoch - measured.ended < Self.capacityValidity
+            {
                 values["soh_capacity_pct"] = Self.round(capacity / battery.capacity * 100)
             }
             derived = values.isEmpty ? nil : values
@@ -134,7 +136,9 @@ public struct Evaluator: Sendable {
             impossible = chiller.impossibility() ?? doubt(chillerFindings)
             guard impossible == nil else { break }
             let fouling = chillerLife(reading, chiller, state: &state)
-            let vibration = vibrationLife(reading, state: &state)
+            // A stopped machine's vibration is noise, not its normal.
+            let running = (chiller.cooling ?? 0) >= Chiller.minimumCooling
+            let vibration = running ? vibrationLife(reading, state: &state) : (forecasts: [], life: nil)
             life = Self.sooner(fouling.life, vibration.life)
             forecasts = fouling.forecasts + vibration.forecasts
             let lifeFindings = machineLifeFindings(life)
@@ -144,7 +148,8 @@ public struct Evaluator: Sendable {
             derived = chiller.derived()
         case .pump:
             derived = reading.values.scalars["vibration_mm_s"].map { ["iso10816_zone": Self.vibrationZone($0)] }
-            let vibration = vibrationLife(reading, state: &state)
+            let running = (reading.values.scalars["flow_lps"] ?? 1) > 0
+            let vibration = running ? vibrationLife(reading, state: &state) : (forecasts: [], life: nil)
             life = vibration.life
             forecasts = vibration.forecasts
             let lifeFindings = machineLifeFindings(life)

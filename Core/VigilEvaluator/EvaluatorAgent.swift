@@ -65,7 +65,12 @@ public struct EvaluatorAgent: Agent {
         var state = Self.loadState(baselinesPath, context)
         var lastSave = ContinuousClock.now
         var savedRevision = state.revision
-        defer { if state.revision != savedRevision { Self.save(state, to: baselinesPath, context) } }
+        var savedTrends = state.trendRevision
+        defer {
+            if state.revision != savedRevision || state.trendRevision != savedTrends {
+                Self.save(state, to: baselinesPath, context)
+            }
+        }
         // Monotonic: a clock set back must not hold evaluations back for as long.
         let start = ContinuousClock.now
         func milliseconds(_ duration: Duration) -> Int64 {
@@ -103,10 +108,14 @@ public struct EvaluatorAgent: Agent {
             switch context.settings.evaluator.evaluate(reading, state: &state) {
             case .evaluated(let evaluation):
                 context.counters.increment("evaluated")
-                if state.revision != savedRevision, ContinuousClock.now - lastSave >= Self.saveInterval {
+                let sinceSave = ContinuousClock.now - lastSave
+                if (state.revision != savedRevision && sinceSave >= Self.saveInterval)
+                    || (state.trendRevision != savedTrends && sinceSave >= Self.trendSaveInterval)
+                {
                     Self.save(state, to: baselinesPath, context)
                     lastSave = .now
                     savedRevision = state.revision
+                    savedTrends = state.trendRevision
                 }
                 let settings = context.settings
                 guard
@@ -136,6 +145,8 @@ public struct EvaluatorAgent: Agent {
     /// What a crash can lose of the baselines: a minute of learning, never a learned baseline
     /// once it was saved.
     static let saveInterval = Duration.seconds(60)
+    /// Trends alone are written this often: they gain a point an hour per jar and machine.
+    static let trendSaveInterval = Duration.seconds(3600)
 
     /// A missing file starts learning afresh; an unreadable one too, loudly, and is kept aside.
     static func loadState(_ path: String, _ context: AgentContext<Settings>) -> EvaluatorState {

@@ -21,8 +21,12 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// Grows whenever something worth saving was learned; the agent writes the file only then.
-    public var revision: UInt64 { resistance.revision &+ metrics.revision &+ twinRevision &+ lifeRevision }
+    /// Grows whenever a baseline or a discharge was learned; the agent writes the file within a
+    /// minute of it.
+    public var revision: UInt64 { resistance.revision &+ metrics.revision &+ twinRevision }
+    /// Grows with every hourly trend point; a whole site's trends change every minute, so the
+    /// agent writes them at most hourly (a crash loses an hour of trend, never a baseline).
+    public var trendRevision: UInt64 { lifeRevision }
 
     enum CodingKeys: String, CodingKey { case resistance, metrics, twins, lives, chillers, vibrations }
 

@@ -77,6 +77,9 @@ enum RULFiles {
         guard model.format == RULModel.format else {
             throw failure("\(path) is a \(model.format) model; this build reads \(RULModel.format)")
         }
+        if let problem = model.problem {
+            throw failure("\(path) is not a usable model: \(problem)")
+        }
         return model
     }
 

@@ -58,17 +58,24 @@ struct StringLife: Codable, Sendable, Equatable {
     mutating func observe(time now: Int64, health: [Double?], baselines: [Double?], temperatures: [Double?])
         -> Bool
     {
+        // Out of order or again: nothing has aged.
+        if let time, now <= time { return false }
         let days = time.map { Double(now - $0) / 86_400_000 } ?? 0
         time = now
         if jars.count < health.count { jars += Array(repeating: nil, count: health.count - jars.count) }
         var completed = false
         for index in health.indices {
+            let celsius = temperatures.indices.contains(index) ? temperatures[index] ?? 25 : 25
+            // Every jar ages with every reading, whether or not this one carried its resistance (a
+            // monitor may measure resistance hourly and voltage every minute); a gap (the agent
+            // stopped) aged it too, at about the temperature it has now.
+            if days > 0 && days < 3650, var aged = jars[index] {
+                aged.axis += days * Self.ageing(celsius: celsius)
+                jars[index] = aged
+            }
             guard let soh = health[index], let baseline = baselines[index] else { continue }
             var jar = jars[index] ?? Jar(baseline: baseline)
             if jar.baseline != baseline { jar = Jar(baseline: baseline) }
-            let celsius = temperatures.indices.contains(index) ? temperatures[index] ?? 25 : 25
-            // A gap (agent stopped) still aged the jar, at about the temperature it has now.
-            if days > 0 && days < 3650 { jar.axis += days * Self.ageing(celsius: celsius) }
             if jar.trend.add(time: jar.axis, value: soh, interval: Self.interval, memory: Self.memory) {
                 completed = true
             }

@@ -35,7 +35,11 @@ struct Trend: Codable, Sendable, Equatable {
     /// Adds a reading at `time`; returns true when it completed a point (worth saving).
     @discardableResult
     mutating func add(time: Double, value: Double, interval: Double, memory: Double) -> Bool {
-        guard time.isFinite, value.isFinite else { return false }
+        // A reading stamped before what the fit has (a clock that read 1970 before NTP) would
+        // enter at full weight and pin the line for months: refused.
+        guard time.isFinite, value.isFinite, time >= (last ?? -.infinity),
+            time >= (pendingStart ?? -.infinity) - interval
+        else { return false }
         if let start = pendingStart, time - start >= interval, pendingCount > 0 {
             let midpoint = start + interval / 2
             commit(time: min(midpoint, time), value: pendingSum / Double(pendingCount), memory: memory)
@@ -44,7 +48,7 @@ struct Trend: Codable, Sendable, Equatable {
             pendingCount = 1
             return true
         }
-        if pendingStart == nil || time < pendingStart! { pendingStart = time }
+        if pendingStart == nil { pendingStart = time }
         pendingSum += value
         pendingCount += 1
         return false

@@ -104,5 +104,8 @@ struct VRLAString: Sendable, Equatable {
     }
 
     /// The string's float target at the room temperature, which is what the charger's sensor reads.
-    var stringFloatTarget: Double? { ambient.map { Self.floatTarget(celsius: $0) * Double(jars.count) } }
+    var stringFloatTarget: Double? {
+        guard !jars.isEmpty else { return nil }
+        return ambient.map { Self.floatTarget(celsius: $0) * Double(jars.count) }
+    }
 }

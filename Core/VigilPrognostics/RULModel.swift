@@ -69,4 +69,26 @@ public struct RULModel: Codable, Sendable, Equatable {
         }
         return 1
     }
+
+    /// Why a model read from a file cannot be used (a hand-edited or truncated file), or nil.
+    public var problem: String? {
+        guard !bands.isEmpty else { return "no interval bands" }
+        guard features.window >= 1 else { return "a window of \(features.window) cycles" }
+        guard !features.sensors.isEmpty, features.sensors.allSatisfy({ (1...RunToFailureSet.sensorCount).contains($0) })
+        else { return "sensors outside 1–21" }
+        let width = features.sensors.count * 4 + 1
+        for (index, tree) in trees.trees.enumerated() {
+            let nodes = tree.feature.count
+            guard nodes > 0, tree.threshold.count == nodes, tree.left.count == nodes, tree.right.count == nodes,
+                tree.value.count == nodes
+            else { return "tree \(index) is malformed" }
+            for node in 0..<nodes where tree.feature[node] >= 0 {
+                // Children come after their parent, so a walk always ends at a leaf.
+                guard tree.feature[node] < width, tree.left[node] > node, tree.left[node] < nodes,
+                    tree.right[node] > node, tree.right[node] < nodes
+                else { return "tree \(index) node \(node) points outside the tree" }
+            }
+        }
+        return nil
+    }
 }
