@@ -116,8 +116,8 @@ public struct Evaluator: Sendable {
                 breakdown += Self.stringContributions([finding])
             }
             stringResiduals += [float.residual].compactMap { $0 }
-            // Judged before it learns, like the resistance baselines: after them, so a jar's first
-            // baseline is in place.
+            // After the resistance baselines have seen this reading, so a jar's health trend
+            // starts from the reading that set its baseline.
             let prognosis = stringLife(reading, string, state: &state)
             findings += prognosis.findings
             breakdown += Self.contributions(prognosis.findings, checks: [("soh_low", 1), ("rul_short", 1)])
