@@ -18,14 +18,17 @@ extension Evaluator {
         var contributions: [Evaluation.Contribution] = []
     }
 
-    /// What each profile watches against its own history. Battery strings have none here: their
-    /// jars are judged against each other and against each jar's resistance baseline, which says
-    /// more than a string total compared with itself.
+    /// What each profile watches against its own history: machines' load-dependent quantities,
+    /// any other kind's every metric, and a battery string's twin residual.
     func watched(_ reading: Reading, derived: [String: Double]) -> [Watched] {
         let scalars = reading.values.scalars
         switch reading.kind {
         case .vrlaString:
-            return []
+            // Jars are judged against each other and their resistance baselines; what is watched
+            // here is the twin's residual, learned while the string carries current off float.
+            return derived["twin_voltage_residual_v"].map {
+                [Watched(metric: "twin_voltage_residual_v", key: "twin_voltage_residual_v", value: $0, floor: 0.02)]
+            } ?? []
         case .chiller:
             // A chiller that is off or barely loaded has no meaningful approach or efficiency.
             guard let cooling = derived["cooling_kw"], cooling >= Chiller.minimumCooling else { return [] }
@@ -152,6 +155,7 @@ extension Evaluator {
         case "vibration": return "trend the vibration spectrum; inspect bearings, alignment and mounting"
         case "motor_temperature": return "check the motor's cooling, its bearings and its load"
         case "power": return "check the impeller, the valves and the motor"
+        case "twin_voltage_residual": return "a jar departs from its model under load: test the string's capacity"
         default: return "compare \(stem) with its usual range on site and check the sensor"
         }
     }

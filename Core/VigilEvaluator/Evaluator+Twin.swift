@@ -45,6 +45,9 @@ extension Evaluator {
                     actual: Self.round(actual), z: Self.round(z))
             }
         }
+        // How far the jar the model explains least departs from it, for the anomaly layer: a jar
+        // whose voltage leaves its twin, reading after reading, is not behaving like its model.
+        if let worst { derived["twin_voltage_residual_v"] = Self.round(abs(worst.actual - worst.expected)) }
         return worst
     }
 }

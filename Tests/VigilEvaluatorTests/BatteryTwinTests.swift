@@ -83,4 +83,33 @@ import VigilSimulator
             resistances: [4, 4], parameters: parameters)
         #expect(step.map { $0.soc.allSatisfy { abs($0 - 0.5) < 0.01 } } == true)
     }
+
+    /// Under load, a jar whose voltage keeps leaving what its twin expects is an anomaly once the
+    /// residual has held for the persistence window, like any learned quantity.
+    @Test func aJarThatKeepsLeavingItsTwinIsAnAnomaly() throws {
+        let evaluator = Evaluator()
+        var state = EvaluatorState()
+        var second: Int64 = 0
+        func reading(_ jar3: Double, current: Double = 30) throws -> Evaluation {
+            second += 1
+            var jars = (0..<24).map { _ in ["voltage_v": 12.2, "temperature_c": 25.0, "resistance_mohm": 4.0] }
+            jars[2]["voltage_v"] = jar3
+            let values = Reading.Values(
+                scalars: [
+                    "string_voltage_v": 12.2 * 23 + jar3 - current * 0.002, "string_current_a": current,
+                    "ambient_temperature_c": 25,
+                ], jars: jars)
+            let reading = Reading(
+                site: try TopicLevel("site"), asset: try TopicLevel("str"), kind: .vrlaString, seq: UInt64(second),
+                ts: Timestamp(millisecondsSinceEpoch: second * 1000), source: "test", values: values)
+            guard case .evaluated(let evaluation) = evaluator.evaluate(reading, state: &state) else {
+                throw AnomalyTests.Failure.rejected
+            }
+            return evaluation
+        }
+        for _ in 0..<60 { _ = try reading(12.2) }
+        var codes: Set<String> = []
+        for _ in 0..<10 { codes.formUnion(try reading(11.9).findings.map(\.code.rawValue)) }
+        #expect(codes.contains("twin_voltage_residual_anomaly"), "\(codes)")
+    }
 }
