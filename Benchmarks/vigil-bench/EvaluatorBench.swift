@@ -9,14 +9,8 @@ enum EvaluatorBench {
     static func evaluatorCost(
         _ payloads: [(topic: String, payload: [UInt8])], binDirectory: String, work: String
     ) async throws -> (cpuPerReading: Double, residentKB: Int) {
-        let brokerPort = freePort()
-        try
-            "listener \(brokerPort) 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\n\(getuid() == 0 ? "user root\n" : "")"
-            .write(toFile: "\(work)/mosquitto-evaluator.conf", atomically: true, encoding: .utf8)
-        let broker = try start(
-            "/usr/sbin/mosquitto", ["-c", "\(work)/mosquitto-evaluator.conf"], log: "\(work)/broker3.log")
+        let (broker, brokerPort) = try RecorderBench.floodBroker(work: work, name: "evaluator")
         defer { stop(broker) }
-        usleep(300_000)
         try "site: bench\nstatus_interval_s: 1\nevaluator: {}\n".write(
             toFile: "\(work)/evaluator.yaml", atomically: true, encoding: .utf8)
         let evaluator = try start(

@@ -71,14 +71,8 @@ enum RecorderBench {
     static func recorderRate(
         _ payloads: [(topic: String, payload: [UInt8])], binDirectory: String, work: String, name: String
     ) async throws -> (readingsPerSecond: Double, cpuPerReading: Double) {
-        let brokerPort = freePort()
-        try
-            "listener \(brokerPort) 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\n\(getuid() == 0 ? "user root\n" : "")"
-            .write(toFile: "\(work)/mosquitto-recorder.conf", atomically: true, encoding: .utf8)
-        let broker = try start(
-            "/usr/sbin/mosquitto", ["-c", "\(work)/mosquitto-recorder.conf"], log: "\(work)/broker2.log")
+        let (broker, brokerPort) = try floodBroker(work: work, name: "recorder-\(name)")
         defer { stop(broker) }
-        usleep(300_000)
         try "site: bench\nrecorder: {}\n".write(toFile: "\(work)/recorder.yaml", atomically: true, encoding: .utf8)
         let recorder = try start(
             "\(binDirectory)/vigil-recorder", ["--config", "\(work)/recorder.yaml"], log: "\(work)/\(name).log",
@@ -109,5 +103,17 @@ enum RecorderBench {
         let cpu = cpuSeconds(recorder.processIdentifier) - cpuBefore
         await client.disconnect()
         return (rate, cpu / Double(payloads.count))
+    }
+
+    /// A private broker that queues a whole flood for one slow subscriber, on a free port.
+    static func floodBroker(work: String, name: String) throws -> (Process, Int) {
+        let port = freePort()
+        try
+            "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\n\(getuid() == 0 ? "user root\n" : "")"
+            .write(toFile: "\(work)/mosquitto-\(name).conf", atomically: true, encoding: .utf8)
+        let broker = try start(
+            "/usr/sbin/mosquitto", ["-c", "\(work)/mosquitto-\(name).conf"], log: "\(work)/broker-\(name).log")
+        usleep(300_000)
+        return (broker, port)
     }
 }
