@@ -159,7 +159,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "VigilPrognosticsTests", dependencies: ["VigilPrognostics"], swiftSettings: strict),
-        .testTarget(name: "VigilAlerterTests", dependencies: ["VigilAlerter", "VigilDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "VigilAlerterTests", dependencies: ["VigilAlerter", "VigilDomain", "VigilRuntime", "VigilYAML"],
+            swiftSettings: strict),
         .testTarget(
             name: "VigilRecorderTests", dependencies: ["VigilRecorder", "VigilDomain", "VigilMQTT", "VigilStore"],
             swiftSettings: strict),

@@ -10,24 +10,25 @@ extension AlarmBook {
     public mutating func apply(_ status: AgentStatus, previousDropped previous: Int?, now: Timestamp)
         -> [Transition]
     {
-        let code = try! TopicLevel("outbox_overflow")
-        let key = Key(asset: status.agent, code: code)
+        let key = Key(asset: status.agent, code: Self.overflowCode)
+        let rule = configuration.rules.rule(for: key.code)
+        guard rule.enabled else { return [] }
         let dropped = status.counters["outbox_dropped", default: 0]
         let growing = previous.map { dropped > $0 } ?? false
-        switch (growing, active[key]) {
-        case (true, nil):
-            let alert = Alert(
-                site: status.site, asset: status.agent, code: code, tier: .critical, state: .activeUnacked,
-                firstRaised: now, lastChange: now, value: Double(dropped), limit: 0, jar: nil,
-                message: "\(status.agent) dropped \(dropped - (previous ?? 0)) readings from its full outbox "
-                    + "(\(dropped) since it started): they are lost",
-                recommendation: "check that the recorder runs and can write; raise collector.outbox.max_mb")
-            active[key] = alert
-            return [transition(.raised, nil, alert, now)]
-        case (false, let alert?) where status.state == .online:
-            return [clear(key, alert, now)]
-        default:
-            return []
+        guard growing || (entries[key] != nil && status.state == .online) else { return [] }
+        var entry =
+            entries[key]
+            ?? Entry(
+                alert: Alert(
+                    site: status.site, asset: status.agent, code: key.code, tier: .critical, state: .normal,
+                    firstRaised: now, lastChange: now, value: 0, limit: 0, jar: nil, message: "",
+                    recommendation: "check that the recorder runs and can write; raise collector.outbox.max_mb"))
+        if growing {
+            entry.alert.value = Double(dropped)
+            entry.alert.message =
+                "\(status.agent) dropped \(dropped - (previous ?? 0)) readings from its full outbox "
+                + "(\(dropped) since it started): they are lost"
         }
+        return observe(key, &entry, growing ? (rule.tier ?? .critical) : nil, insideDeadband: true, now: now)
     }
 }

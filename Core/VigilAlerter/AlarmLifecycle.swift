@@ -1,19 +1,23 @@
 public import VigilDomain
 
 /// One alarm's life after ISA-18.2 / IEC 62682, as a value: condition samples, operator commands
-/// and the clock go in, transitions come out. No I/O and no clock of its own, so every path is
-/// tested with a manual clock.
+/// and the clock go in, events come out. No I/O and no clock of its own, so every path is tested
+/// with a manual clock.
 ///
 /// - `normal` → `active_unacked` once the condition has held for the on-delay (samples *and*
-///   time), so one noisy evaluation never raises anything.
+///   time), so one noisy evaluation never raises anything. The evaluator publishes only when
+///   something changes, so the time half of the delay also runs out on `tick`, with the condition
+///   last seen.
 /// - It clears only after the value has been back inside its limit by the deadband for the
 ///   off-delay: a reading hovering at the limit does not flap the alarm. An unacknowledged alarm
-///   that clears waits in `cleared_unacked` for its acknowledgement; an acknowledged one returns
-///   to `normal`.
-/// - A worse or better tier while active is an escalation or de-escalation of the same alarm.
+///   that clears waits in `cleared_unacked` for its acknowledgement, unless its policy asks for
+///   none (advisories) or it was suppressed by design; an acknowledged one returns to `normal`.
+/// - A worse or better tier while active is an escalation or de-escalation of the same alarm; an
+///   escalation asks for a new acknowledgement, because the operator acknowledged something milder.
 /// - `shelved` (by an operator, until an expiry) and `suppressed` (by design: a discharging string's
 ///   float alarms, a maintenance window) hide the alarm while the life underneath goes on, so
-///   unshelving shows the alarm as it is now, not as it was.
+///   unshelving shows the alarm as it is now, not as it was. Every event is still returned: the
+///   alarm book decides what is announced and records the hidden ones as such.
 public struct AlarmLifecycle: Sendable, Equatable, Codable {
     public struct Policy: Sendable, Equatable {
         /// Consecutive samples with the condition before it raises.
@@ -22,11 +26,14 @@ public struct AlarmLifecycle: Sendable, Equatable, Codable {
         public var onDelay: Int64 = 0
         /// Back inside the limit by the deadband for this long before it clears, ms.
         public var offDelay: Int64 = 0
+        /// False for advisories: a clear returns to `normal` without an acknowledgement.
+        public var ackRequired = true
 
-        public init(onDelaySamples: Int = 1, onDelay: Int64 = 0, offDelay: Int64 = 0) {
+        public init(onDelaySamples: Int = 1, onDelay: Int64 = 0, offDelay: Int64 = 0, ackRequired: Bool = true) {
             self.onDelaySamples = onDelaySamples
             self.onDelay = onDelay
             self.offDelay = offDelay
+            self.ackRequired = ackRequired
         }
     }
 
@@ -54,6 +61,9 @@ public struct AlarmLifecycle: Sendable, Equatable, Codable {
     public private(set) var shelvedUntil: Int64?
     public private(set) var isSuppressed = false
     public private(set) var acknowledgedBy: String?
+    /// The condition as last observed, so the clock alone can complete a delay.
+    public private(set) var condition: Severity?
+    var insideDeadband = true
     var pendingSince: Int64?
     var pendingSamples = 0
     var clearingSince: Int64?
@@ -63,11 +73,16 @@ public struct AlarmLifecycle: Sendable, Equatable, Codable {
     /// What an operator sees.
     public var state: Alert.State {
         if shelvedUntil != nil { return .shelved }
-        if isSuppressed { return .suppressed }
+        if isSuppressed && base != .normal { return .suppressed }
         return base
     }
 
-    private var isActive: Bool { base == .activeUnacked || base == .activeAcked }
+    public var isActive: Bool { base == .activeUnacked || base == .activeAcked }
+
+    /// Nothing pending, nothing shown: the book may forget it.
+    public var isIdle: Bool {
+        base == .normal && shelvedUntil == nil && condition == nil && pendingSince == nil && clearingSince == nil
+    }
 
     /// One evaluation of the condition: its tier, or nil when absent, and whether the value is
     /// back inside its limit by the deadband (nil condition but outside the deadband holds on).
@@ -75,49 +90,56 @@ public struct AlarmLifecycle: Sendable, Equatable, Codable {
         -> [Event]
     {
         var events = expire(now: now)
+        self.condition = condition
+        self.insideDeadband = insideDeadband
         if let condition {
             clearingSince = nil
             if isActive, let current = tier {
                 if condition != current {
                     tier = condition
-                    events.append(
-                        condition > current
-                            ? .escalated(from: current, to: condition) : .deescalated(from: current, to: condition))
+                    if condition > current {
+                        base = .activeUnacked
+                        events.append(.escalated(from: current, to: condition))
+                    } else {
+                        events.append(.deescalated(from: current, to: condition))
+                    }
                 }
-                return visible(events)
+                return events
             }
             if pendingSince == nil { pendingSince = now }
             pendingSamples += 1
-            guard pendingSamples >= policy.onDelaySamples, now - pendingSince! >= policy.onDelay else {
-                return visible(events)
-            }
+        } else {
+            pendingSince = nil
+            pendingSamples = 0
+            if !insideDeadband { clearingSince = nil } else if isActive && clearingSince == nil { clearingSince = now }
+        }
+        return events + advance(now: now, policy: policy)
+    }
+
+    /// The clock alone: a shelve that ran out, an on-delay or off-delay whose time has come.
+    public mutating func tick(now: Int64, policy: Policy) -> [Event] {
+        expire(now: now) + advance(now: now, policy: policy)
+    }
+
+    private mutating func advance(now: Int64, policy: Policy) -> [Event] {
+        if let condition, let since = pendingSince, !isActive {
+            guard pendingSamples >= policy.onDelaySamples, now - since >= policy.onDelay else { return [] }
             pendingSince = nil
             pendingSamples = 0
             tier = condition
             base = .activeUnacked
             acknowledgedBy = nil
-            events.append(.raised(condition))
-            return visible(events)
+            return [.raised(condition)]
         }
-        pendingSince = nil
-        pendingSamples = 0
-        guard isActive else { return visible(events) }
-        guard insideDeadband else {
-            clearingSince = nil
-            return visible(events)
-        }
-        if clearingSince == nil { clearingSince = now }
-        guard now - clearingSince! >= policy.offDelay else { return visible(events) }
+        guard condition == nil, isActive, let since = clearingSince, now - since >= policy.offDelay else { return [] }
         clearingSince = nil
-        events.append(.cleared)
-        if base == .activeAcked {
+        if base == .activeAcked || !policy.ackRequired || isSuppressed {
             base = .normal
             tier = nil
-            events.append(.returnedToNormal)
-        } else {
-            base = .clearedUnacked
+            return [.cleared, .returnedToNormal]
         }
-        return visible(events)
+        base = .clearedUnacked
+        return [.cleared]
     }
 
     public mutating func acknowledge(user: String, now: Int64) throws(Refusal) -> [Event] {
@@ -159,24 +181,26 @@ public struct AlarmLifecycle: Sendable, Equatable, Codable {
         return expire(now: now) + [on ? .suppressed : .unsuppressed]
     }
 
-    /// The clock alone: a shelve that ran out.
-    public mutating func tick(now: Int64) -> [Event] { expire(now: now) }
-
     private mutating func expire(now: Int64) -> [Event] {
         guard let until = shelvedUntil, now >= until else { return [] }
         shelvedUntil = nil
         return [.unshelved]
     }
+}
 
-    /// While shelved or suppressed the life goes on but raises, clears and tier changes are not
-    /// announced; shelving, suppression and their ends always are.
-    private func visible(_ events: [Event]) -> [Event] {
-        guard state == .shelved || state == .suppressed else { return events }
-        return events.filter {
-            switch $0 {
-            case .shelved, .unshelved, .suppressed, .unsuppressed: return true
-            default: return false
-            }
+extension AlarmLifecycle {
+    /// The life an alarm published by another alerter run must have had. Suppression is not
+    /// taken over: it follows its cause, which the next input brings.
+    init(adopting alert: Alert, now: Int64) {
+        self.init()
+        tier = alert.tier
+        acknowledgedBy = alert.acknowledgedBy
+        shelvedUntil = alert.shelvedUntil?.millisecondsSinceEpoch
+        switch alert.state {
+        case .activeAcked: base = .activeAcked
+        case .clearedUnacked: base = .clearedUnacked
+        default: base = alert.acknowledgedBy == nil ? .activeUnacked : .activeAcked
         }
+        if base != .clearedUnacked { condition = alert.tier }
     }
 }

@@ -73,6 +73,13 @@ public struct SiteWatch: Sendable {
             return head + "\(alert.message) → \(alert.recommendation)"
         case .deescalated:
             return head + alert.message
+        case .acknowledged, .shelved, .unshelved:
+            let who = event.user.map { " by \($0)" } ?? ""
+            let why = event.comment.map { ": \($0)" } ?? ""
+            let until = event.transition == .shelved ? alert.shelvedUntil.map { " until \(clock($0))" } ?? "" : ""
+            return head + "\(event.transition.rawValue)\(who)\(until)\(why)"
+        case .suppressed, .unsuppressed:
+            return head + "\(event.transition.rawValue) by design (\(alert.state.rawValue))"
         }
     }
 

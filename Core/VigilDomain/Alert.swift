@@ -15,6 +15,16 @@ public struct Alert: Sendable, Equatable, Codable {
     public var jar: Int?
     public var message: String
     public var recommendation: String
+    /// The latest raise or escalation; `first_raised` stays with the first.
+    public var lastRaised: Timestamp?
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Timestamp?
+    public var shelvedBy: String?
+    public var shelvedUntil: Timestamp?
+    /// The operator's comment with the latest acknowledgement or shelve.
+    public var comment: String?
+    /// Only on the `flood` alarm: the alarms it holds back, as `asset/code`.
+    public var grouped: [String]?
 
     public init(
         site: TopicLevel, asset: TopicLevel, code: TopicLevel, tier: Severity, state: State,
@@ -35,7 +45,7 @@ public struct Alert: Sendable, Equatable, Codable {
         self.recommendation = recommendation
     }
 
-    /// ISA-18.2 states; the walking skeleton uses `active_unacked` and `normal`.
+    /// ISA-18.2 states. `normal` is never retained: it is the empty payload.
     public enum State: String, Sendable, Codable {
         case normal
         case activeUnacked = "active_unacked"
@@ -48,6 +58,12 @@ public struct Alert: Sendable, Equatable, Codable {
         case v, site, asset, code, tier, state, value, limit, jar, message, recommendation
         case firstRaised = "first_raised"
         case lastChange = "last_change"
+        case lastRaised = "last_raised"
+        case acknowledgedBy = "acknowledged_by"
+        case acknowledgedAt = "acknowledged_at"
+        case shelvedBy = "shelved_by"
+        case shelvedUntil = "shelved_until"
+        case comment, grouped
     }
 }
 
@@ -64,6 +80,9 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     /// acknowledges them on `ack/<alerter>` like readings, so no transition is lost to a crash.
     public var alerter: TopicLevel?
     public var seq: UInt64?
+    /// Who acknowledged, shelved or unshelved, and why: the operator's command, for history.
+    public var user: String?
+    public var comment: String?
 
     public init(eventID: String, ts: Timestamp, transition: Transition, previousTier: Severity?, alert: Alert) {
         self.eventID = eventID
@@ -74,11 +93,11 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     }
 
     public enum Transition: String, Sendable, Codable {
-        case raised, escalated, deescalated, cleared
+        case raised, escalated, deescalated, cleared, acknowledged, shelved, unshelved, suppressed, unsuppressed
     }
 
     enum CodingKeys: String, CodingKey {
-        case v, ts, transition, alert, alerter, seq
+        case v, ts, transition, alert, alerter, seq, user, comment
         case eventID = "event_id"
         case previousTier = "previous_tier"
     }

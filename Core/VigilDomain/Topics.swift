@@ -24,6 +24,15 @@ public struct Topics: Sendable, Equatable {
     public func simulation(_ asset: TopicLevel) -> String { "\(root)/simulation/\(asset)" }
     /// Faults injected into the simulated site while it runs.
     public var simulatorCommand: String { "\(root)/command/simulator" }
+    /// An operator's action on one alarm.
+    public func alertCommand(_ asset: TopicLevel, _ code: TopicLevel, _ action: AlertAction) -> String {
+        "\(root)/command/alert/\(asset)/\(code)/\(action.rawValue)"
+    }
+    /// The alerter's answer to one alarm command: done, or refused with the reason.
+    public func alertReply(_ asset: TopicLevel, _ code: TopicLevel, _ action: AlertAction) -> String {
+        "\(root)/reply/alert/\(asset)/\(code)/\(action.rawValue)"
+    }
+    public var allAlertCommands: String { "\(root)/command/alert/+/+/+" }
 
     public var allTelemetry: String { "\(root)/telemetry/+" }
     public var allEvaluations: String { "\(root)/evaluation/+" }
@@ -45,6 +54,14 @@ public struct Topics: Sendable, Equatable {
         case status(TopicLevel)
         case simulation(TopicLevel)
         case simulatorCommand
+        /// A command under `command/alert/` whose action is not one of `ack`, `shelve`, `unshelve`
+        /// still parses, with a nil action, so it can be refused with a reason.
+        case alertCommand(TopicLevel, TopicLevel, AlertAction?)
+        case alertReply(TopicLevel, TopicLevel, AlertAction?)
+    }
+
+    public enum AlertAction: String, Sendable, Equatable, CaseIterable {
+        case ack, shelve, unshelve
     }
 
     public func parse(_ topic: String) -> Parsed? {
@@ -65,6 +82,10 @@ public struct Topics: Sendable, Equatable {
         case ("status", 2): return level(1).map(Parsed.status)
         case ("simulation", 2): return level(1).map(Parsed.simulation)
         case ("command", 2) where levels[1] == "simulator": return .simulatorCommand
+        case ("command", 5) where levels[1] == "alert", ("reply", 5) where levels[1] == "alert":
+            guard let asset = level(2), let code = level(3) else { return nil }
+            let action = AlertAction(rawValue: String(levels[4]))
+            return levels[0] == "command" ? .alertCommand(asset, code, action) : .alertReply(asset, code, action)
         default: return nil
         }
     }

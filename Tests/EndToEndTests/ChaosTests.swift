@@ -35,7 +35,9 @@ struct ChaosTests {
             // A limit inside the chiller's noise: its alarm is raised and cleared every few seconds, so
             // alarm transitions flow all the time and their loss would show.
             "evaluator": "evaluator:\n  limits:\n    chiller:\n      chw_supply_c: {warn_high: 7.08}\n",
-            "alerter": "alerter:\n  outbox:\n    ack_timeout_s: 3\n", "recorder": "",
+            // No off-delay: every clear is a transition too.
+            "alerter": "alerter:\n  outbox:\n    ack_timeout_s: 3\n  rules:\n    '*': {off_delay_s: 0}\n",
+            "recorder": "",
         ]
         let names = ["collector", "evaluator", "alerter", "recorder"]
         var agents: [String: AgentProcess] = [:]

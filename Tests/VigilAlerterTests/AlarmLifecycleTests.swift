@@ -71,8 +71,8 @@ import VigilDomain
             alarm.observe(.critical, now: 20_000, policy: Self.policy) == [.escalated(from: .warning, to: .critical)])
         #expect(
             alarm.observe(.warning, now: 25_000, policy: Self.policy) == [.deescalated(from: .critical, to: .warning)])
-        // Still acknowledged: an escalation does not ask for a second acknowledgement here.
-        #expect(alarm.state == .activeAcked)
+        // The operator acknowledged a warning, not a critical alarm: the escalation asks again.
+        #expect(alarm.state == .activeUnacked)
     }
 
     @Test func commandsTheStateDoesNotAllowAreRefusedWithAReason() throws {
@@ -95,29 +95,64 @@ import VigilDomain
         var alarm = try Self.raised()
         #expect(try alarm.shelve(until: 3_600_000, now: 20_000) == [.shelved(until: 3_600_000)])
         #expect(alarm.state == .shelved)
-        // It escalates and clears underneath, unannounced.
-        #expect(alarm.observe(.critical, now: 30_000, policy: Self.policy).isEmpty)
-        #expect(alarm.tier == .critical && alarm.base == .activeUnacked)
+        // It escalates and clears underneath: the events are reported, the state stays shelved.
+        #expect(
+            alarm.observe(.critical, now: 30_000, policy: Self.policy) == [.escalated(from: .warning, to: .critical)])
+        #expect(alarm.state == .shelved && alarm.tier == .critical && alarm.base == .activeUnacked)
         _ = alarm.observe(nil, now: 40_000, policy: Self.policy)
-        #expect(alarm.observe(nil, now: 80_000, policy: Self.policy).isEmpty)
-        #expect(alarm.base == .clearedUnacked)
+        #expect(alarm.observe(nil, now: 80_000, policy: Self.policy) == [.cleared])
+        #expect(alarm.base == .clearedUnacked && alarm.state == .shelved)
         // The shelve runs out: the alarm is back, as it is now.
-        #expect(alarm.tick(now: 3_599_999).isEmpty)
-        #expect(alarm.tick(now: 3_600_000) == [.unshelved])
+        #expect(alarm.tick(now: 3_599_999, policy: Self.policy).isEmpty)
+        #expect(alarm.tick(now: 3_600_000, policy: Self.policy) == [.unshelved])
         #expect(alarm.state == .clearedUnacked)
     }
 
-    @Test func suppressionByDesignHidesARaiseAndItsEndIsAnnounced() {
+    @Test func suppressionByDesignHidesTheAlarmAndItsClearNeedsNoAcknowledgement() {
         var alarm = AlarmLifecycle()
-        // A discharging string: its float-voltage alarm is suppressed while the condition holds.
+        // A discharging string: its float-voltage alarm is suppressed while the discharge lasts.
         #expect(alarm.suppress(true, now: 0) == [.suppressed])
-        for second in 0...20 {
-            #expect(alarm.observe(.warning, now: Int64(second) * 1000, policy: Self.policy).isEmpty)
-        }
+        #expect(alarm.state == .normal, "nothing to hide yet")
+        var events: [AlarmLifecycle.Event] = []
+        for second in 0...20 { events += alarm.observe(.warning, now: Int64(second) * 1000, policy: Self.policy) }
+        #expect(events == [.raised(.warning)])
         #expect(alarm.state == .suppressed && alarm.base == .activeUnacked)
         #expect(alarm.suppress(true, now: 21_000).isEmpty)
         #expect(alarm.suppress(false, now: 22_000) == [.unsuppressed])
         #expect(alarm.state == .activeUnacked)
+        // Suppressed again, it clears: nobody is asked to acknowledge a condition that was expected.
+        _ = alarm.suppress(true, now: 23_000)
+        _ = alarm.observe(nil, now: 24_000, policy: Self.policy)
+        #expect(alarm.tick(now: 54_000, policy: Self.policy) == [.cleared, .returnedToNormal])
+        #expect(alarm.state == .normal)
+    }
+
+    /// The evaluator publishes only on change: a condition seen once and still true completes its
+    /// on-delay on the clock, and a clear completes its off-delay the same way.
+    @Test func theClockAloneCompletesOnAndOffDelays() {
+        let policy = AlarmLifecycle.Policy(onDelaySamples: 1, onDelay: 10_000, offDelay: 30_000)
+        var alarm = AlarmLifecycle()
+        #expect(alarm.observe(.warning, now: 0, policy: policy).isEmpty)
+        #expect(alarm.tick(now: 9_999, policy: policy).isEmpty)
+        #expect(alarm.tick(now: 10_000, policy: policy) == [.raised(.warning)])
+        #expect(alarm.observe(nil, now: 20_000, policy: policy).isEmpty)
+        #expect(alarm.tick(now: 49_999, policy: policy).isEmpty)
+        #expect(alarm.tick(now: 50_000, policy: policy) == [.cleared])
+        // Outside the deadband the clock does not clear anything.
+        var held = AlarmLifecycle()
+        _ = held.observe(.warning, now: 0, policy: policy)
+        _ = held.tick(now: 10_000, policy: policy)
+        _ = held.observe(nil, insideDeadband: false, now: 11_000, policy: policy)
+        #expect(held.tick(now: 100_000, policy: policy).isEmpty)
+        #expect(held.isActive)
+    }
+
+    @Test func anAdvisoryClearsWithoutAnAcknowledgement() {
+        let policy = AlarmLifecycle.Policy(ackRequired: false)
+        var alarm = AlarmLifecycle()
+        #expect(alarm.observe(.info, now: 0, policy: policy) == [.raised(.info)])
+        #expect(alarm.observe(nil, now: 1, policy: policy) == [.cleared, .returnedToNormal])
+        #expect(alarm.isIdle)
     }
 
     /// A restart rebuilds the lifecycle from its saved form: an on-delay half run keeps its start.

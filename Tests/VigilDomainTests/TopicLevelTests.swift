@@ -40,6 +40,9 @@ import VigilDomain
             (topics.ack(agent), .ack(agent)),
             (topics.config(agent), .config(agent)),
             (topics.status(agent), .status(agent)),
+            (topics.alertCommand(asset, code, .shelve), .alertCommand(asset, code, .shelve)),
+            (topics.alertReply(asset, code, .ack), .alertReply(asset, code, .ack)),
+            ("vigil/bkk-dc1/command/alert/ups1-str01/jar_resistance_high/delete", .alertCommand(asset, code, nil)),
         ]
         for (topic, parsed) in cases {
             #expect(topic.hasPrefix("vigil/bkk-dc1/"))
@@ -47,11 +50,14 @@ import VigilDomain
         }
         #expect(topics.telemetry(asset) == "vigil/bkk-dc1/telemetry/ups1-str01")
         #expect(topics.alert(asset, code) == "vigil/bkk-dc1/alert/ups1-str01/jar_resistance_high")
+        #expect(
+            topics.alertCommand(asset, code, .ack) == "vigil/bkk-dc1/command/alert/ups1-str01/jar_resistance_high/ack")
     }
 
     @Test(arguments: [
         "vigil/other-site/telemetry/a", "vigil/bkk-dc1/telemetry", "vigil/bkk-dc1/telemetry/a/b",
         "vigil/bkk-dc1/telemetry/a b", "vigil/bkk-dc1/unknown/a", "vigil/bkk-dc1/alert/a", "vigil/bkk-dc1",
+        "vigil/bkk-dc1/command/alert/a/b", "vigil/bkk-dc1/command/alert/a b/c/ack",
     ])
     func ignoresForeignOrMalformedTopics(_ topic: String) {
         #expect(topics.parse(topic) == nil)
