@@ -32,6 +32,7 @@ public enum ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
         posix_spawn_file_actions_addclose(&actions, fds[0])
         posix_spawn_file_actions_addclose(&actions, fds[1])
+        closeOnExec()
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         // Its own process group, so a timeout kills whatever it started too.
@@ -79,5 +80,23 @@ public enum ChildProcess {
         }
         if status & 0x7f == 0 { return .exited((status >> 8) & 0xff) }
         return .signalled(status & 0x7f)
+    }
+
+    /// Nothing of the agent's (its broker socket, its databases, pipes it inherited) is the
+    /// program's business, and an inherited pipe would keep its reader waiting for an end. Glibc's
+    /// `closefrom` file action is not visible from Swift, so every descriptor above stderr is
+    /// marked close-on-exec instead; the agents never exec anything else.
+    private static func closeOnExec() {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        defer { closedir(directory) }
+        let own = dirfd(directory)
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let fd = Int32(name), fd > 2, fd != own else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 }
