@@ -132,7 +132,8 @@ let package = Package(
         .executableTarget(
             name: "vigil-bench",
             dependencies: [
-                "VigilCollector", "VigilDomain", "VigilEvaluator", "VigilModbus", "VigilMQTT", "VigilStore",
+                "VigilAlerter", "VigilCollector", "VigilDomain", "VigilEvaluator", "VigilModbus", "VigilMQTT",
+                "VigilStore",
             ],
             path: "Benchmarks/vigil-bench", swiftSettings: strict),
 

@@ -223,7 +223,25 @@ print(
 print(
     "evaluator process resident memory, 81 strings (MB)         "
         + String(format: "%.1f", Double(evaluatorProcess.residentKB) / 1024))
+// The alerter: in-process on one core against decoding alone, and as a process over the broker.
+let alerterFeed = try AlerterBench.payloads(count: 81 * 1000, assets: 81)
+let alerterBook = try AlerterBench.bookRate(alerterFeed)
+print(
+    "alerter: evaluations decoded and applied/s, one core (goal 50,000) \(format(alerterBook.perSecond))     "
+        + "\(String(format: "%.2f", alerterBook.perSecond / 50_000))× goal, "
+        + "\(String(format: "%.2f", alerterBook.perSecond / alerterBook.decodeOnly))× decode alone")
+let alerterProcess = try await AlerterBench.processCost(
+    Array(alerterFeed.prefix(81 * 300)), binDirectory: binDirectory, work: work)
+print(
+    "alerter process evaluations per CPU-second, over MQTT      \(format(1 / alerterProcess.cpuPerEvaluation))     "
+        + "\(String(format: "%.2f", 1 / alerterProcess.cpuPerEvaluation / 50_000))× goal")
+print(
+    "alerter process resident memory (MB)                       "
+        + String(format: "%.1f", Double(alerterProcess.residentKB) / 1024))
 var results: [String: Any] = [
+    "alerter_evaluations_per_s": alerterBook.perSecond, "alerter_decode_only_per_s": alerterBook.decodeOnly,
+    "alerter_process_evaluations_per_cpu_s": 1 / alerterProcess.cpuPerEvaluation,
+    "alerter_process_resident_mb": Double(alerterProcess.residentKB) / 1024,
     "evaluator_process_cpu_us_per_reading": evaluatorProcess.cpuPerReading * 1e6,
     "evaluator_process_jar_readings_per_cpu_s": processJarsPerSecond,
     "evaluator_process_resident_mb": Double(evaluatorProcess.residentKB) / 1024,

@@ -131,6 +131,7 @@ public struct AlerterAgent: Agent {
                         reason: "asset/site: payload says \(evaluation.site)/\(evaluation.asset), topic says \(asset)")
                     continue
                 }
+                context.counters.increment("evaluations")
                 publish(book.book.apply(evaluation, now: .now(), replayed: message.retain))
             case .device(let device):
                 guard let status = context.decode(DeviceStatus.self, from: message) else { continue }

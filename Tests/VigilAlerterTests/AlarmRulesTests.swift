@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilDomain
 import VigilRuntime
+import VigilYAML
 
 @testable import VigilAlerter
 
@@ -19,6 +20,17 @@ import VigilRuntime
         #expect(rule(rules, "soh_low").offDelay == 3_600_000)
         #expect(rule(rules, "device_unreachable").tier == .warning)
         #expect(rule(rules, "outbox_overflow").tier == .critical)
+    }
+
+    /// `config/vigil.yaml` documents the shipped rules: it must say exactly what the defaults are.
+    @Test func theSampleConfigurationsAlerterSectionMatchesTheDefaults() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/vigil.yaml").path
+        let root = try YAML.parse(String(contentsOfFile: path, encoding: .utf8))
+        let parsed = try AlerterAgent.settings(from: ConfigNode(root, path: "").child("alerter"))
+        #expect(parsed.book.rules == AlarmRules.defaults)
+        #expect(parsed.book == AlarmBook.Configuration())
+        #expect(parsed.hook == NotificationHook.Settings())
     }
 
     @Test func aSiteRuleChangesOnlyWhatItNamesAndTheMostSpecificPatternWins() throws {
