@@ -94,6 +94,12 @@ public struct AlarmBook: Sendable {
     public func alarm(_ key: Key) -> Alert? { entries[key].flatMap { $0.shown ? snapshot($0) : nil } }
 
     public mutating func apply(_ evaluation: Evaluation, now: Timestamp, replayed: Bool = false) -> [Transition] {
+        apply(EvaluationFindings(evaluation), now: now, replayed: replayed)
+    }
+
+    public mutating func apply(_ evaluation: EvaluationFindings, now: Timestamp, replayed: Bool = false)
+        -> [Transition]
+    {
         if replayed, let last = lastEvaluation[evaluation.asset], evaluation.seq <= last { return [] }
         lastEvaluation[evaluation.asset] = evaluation.seq
         if evaluation.kind == .vrlaString, evaluation.derived?["discharge_s"] != nil {
@@ -126,8 +132,11 @@ public struct AlarmBook: Sendable {
             entry.high = finding.value >= finding.limit
             transitions += observe(key, &entry, tier, insideDeadband: true, now: now)
         }
-        for key in entries.keys.sorted()
-        where key.asset == evaluation.asset && worst[key.code] == nil && Self.isEvaluationCode(key.code) {
+        // Filtered before sorting: this runs for every evaluation, and most assets have no alarm.
+        let standing = entries.keys.filter {
+            $0.asset == evaluation.asset && worst[$0.code] == nil && Self.isEvaluationCode($0.code)
+        }
+        for key in standing.sorted() {
             var entry = entries[key]!
             let inside = Self.insideDeadband(entry, evaluation, configuration.rules.rule(for: key.code))
             transitions += observe(key, &entry, nil, insideDeadband: inside, now: now)
@@ -296,7 +305,7 @@ public struct AlarmBook: Sendable {
 
     /// Back inside the limit by the deadband, judged on the metric's current value when the
     /// evaluation carries it; without a value only the off-delay guards against flapping.
-    static func insideDeadband(_ entry: Entry, _ evaluation: Evaluation, _ rule: AlarmRule) -> Bool {
+    static func insideDeadband(_ entry: Entry, _ evaluation: EvaluationFindings, _ rule: AlarmRule) -> Bool {
         guard rule.deadband > 0, let metric = entry.metric, let value = evaluation.derived?[metric] else { return true }
         return entry.high ? value <= entry.alert.limit - rule.deadband : value >= entry.alert.limit + rule.deadband
     }

@@ -124,7 +124,14 @@ public struct AlerterAgent: Agent {
                 }
                 book.book.adopt(alert)
             case .evaluation(let asset):
-                guard let evaluation = context.decode(Evaluation.self, from: message) else { continue }
+                let evaluation: EvaluationFindings
+                do {
+                    evaluation = try EvaluationFindings.decode(
+                        message.payload, maximumBytes: context.common.maximumPayloadBytes)
+                } catch {
+                    context.reject(message, reason: error.description)
+                    continue
+                }
                 guard evaluation.asset == asset, evaluation.site == context.common.site else {
                     context.reject(
                         message,
