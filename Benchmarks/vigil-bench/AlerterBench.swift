@@ -1,7 +1,6 @@
 import Foundation
 import VigilAlerter
 import VigilDomain
-import VigilMQTT
 
 /// The alerter's work per evaluation: decode, rules, every alarm's lifecycle, flood and
 /// suppression checks. Evaluations as a site sends them: most carry a standing finding or none,
@@ -64,35 +63,8 @@ enum AlerterBench {
     static func processCost(
         _ payloads: [(topic: String, payload: [UInt8])], binDirectory: String, work: String
     ) async throws -> (cpuPerEvaluation: Double, residentKB: Int) {
-        let (broker, brokerPort) = try RecorderBench.floodBroker(work: work, name: "alerter")
-        defer { stop(broker) }
-        try "site: bench\nstatus_interval_s: 1\nalerter: {}\n".write(
-            toFile: "\(work)/alerter.yaml", atomically: true, encoding: .utf8)
-        let alerter = try start(
-            "\(binDirectory)/vigil-alerter", ["--config", "\(work)/alerter.yaml"], log: "\(work)/alerter.log",
-            environment: ["VIGIL_BROKER_PORT": String(brokerPort), "VIGIL_STATE_DIR": "\(work)/alerter"])
-        defer { stop(alerter) }
-        var configuration = MQTTConfiguration(clientID: "bench-alerter-feed")
-        configuration.port = brokerPort
-        configuration.maxInflight = 1000
-        let client = try MQTTClient(configuration: configuration)
-        try await client.connect()
-        try await client.subscribe("vigil/bench/status/alerter")
-        try await Task.sleep(for: .seconds(2))
-        let cpuBefore = cpuSeconds(alerter.processIdentifier)
-        for (index, item) in payloads.enumerated() {
-            try client.enqueue(MQTTMessage(topic: item.topic, payload: item.payload, qos: .atLeastOnce))
-            if index % 1000 == 999 { try await Task.sleep(for: .microseconds(1)) }
-        }
-        let started = Date()
-        for await message in client.messages {
-            let status = try? PayloadCodec.decode(AgentStatus.self, from: message.payload)
-            if (status?.counters["evaluations"] ?? 0) >= payloads.count { break }
-            if Date().timeIntervalSince(started) > 120 { throw CocoaError(.fileReadUnknown) }
-        }
-        let cpu = cpuSeconds(alerter.processIdentifier) - cpuBefore
-        let resident = EvaluatorBench.residentKB(alerter.processIdentifier)
-        await client.disconnect()
-        return (cpu / Double(payloads.count), resident)
+        let cost = try await EvaluatorBench.agentCost(
+            "alerter", counter: "evaluations", payloads, binDirectory: binDirectory, work: work)
+        return (cost.cpuPerReading, cost.residentKB)
     }
 }

@@ -1,4 +1,4 @@
-public import VigilDomain
+import VigilDomain
 
 extension AlarmBook {
     var floodKey: Key { Key(asset: site, code: Self.floodCode) }

@@ -216,6 +216,7 @@ public struct AlarmBook: Sendable {
         alert.state = entry.life.state
         if let tier = entry.life.tier { alert.tier = tier }
         alert.acknowledgedBy = entry.life.acknowledgedBy
+        if alert.acknowledgedBy == nil { alert.acknowledgedAt = nil }
         alert.shelvedUntil = entry.life.shelvedUntil.map(Timestamp.init(millisecondsSinceEpoch:))
         if alert.shelvedUntil == nil { alert.shelvedBy = nil }
         return alert

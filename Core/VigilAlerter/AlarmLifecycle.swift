@@ -99,6 +99,7 @@ public struct AlarmLifecycle: Sendable, Equatable, Codable {
                     tier = condition
                     if condition > current {
                         base = .activeUnacked
+                        acknowledgedBy = nil
                         events.append(.escalated(from: current, to: condition))
                     } else {
                         events.append(.deescalated(from: current, to: condition))

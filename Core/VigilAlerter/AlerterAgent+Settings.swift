@@ -1,4 +1,4 @@
-public import VigilDomain
+import VigilDomain
 public import VigilOutbox
 public import VigilRuntime
 

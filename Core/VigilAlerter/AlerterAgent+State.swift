@@ -8,6 +8,8 @@ extension AlerterAgent {
         var sequences: SequenceNumbers
         /// A saved state was found: it, not the retained topics, says which alarms exist.
         var knowsState: Bool
+        /// Saved transitions the outbox had not committed, handed to it again now.
+        var journal: [AlertEvent] = []
     }
 
     /// The book as the last run saved it, with the transitions it saved but may not have handed

@@ -1,7 +1,12 @@
+import Synchronization
 public import VigilDomain
 import VigilMQTT
-public import VigilOutbox
+import VigilOutbox
 public import VigilRuntime
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Turns findings, unreachable devices and overflowing outboxes into alarms with an ISA-18.2
 /// life: retained `alert/<asset>/<code>` while not normal, an empty retained payload when normal
@@ -25,9 +30,17 @@ public struct AlerterAgent: Agent {
     static let eventStream = try! TopicLevel("alert-events")
 
     enum Input: Sendable {
-        case message(MQTTMessage)
+        /// Messages wait in `Intake`; this only wakes the loop when the first of them arrives.
+        case messages
         case tick
     }
+
+    struct Intake: Sendable {
+        var messages: [MQTTMessage] = []
+        var finished = false
+    }
+
+    static let maximumIntake = 2000
 
     public func run(_ context: AgentContext<Settings>) async throws {
         let statePath = context.common.stateDirectory + "/alerter-state.json"
@@ -40,8 +53,11 @@ public struct AlerterAgent: Agent {
         var hook = NotificationHook(settings: hookSettings, counters: context.counters, log: context.log)
         var dropped: [TopicLevel: Int] = [:]
 
-        /// Numbers the transitions, saves the book with them, then publishes them: in that order,
-        /// so a crash anywhere loses and repeats nothing (see `AlerterState`).
+        // Transitions handed to the outbox but not yet committed by it.
+        var journal = book.journal
+        /// Numbers the transitions, saves the book with every transition the outbox has not yet
+        /// committed, then publishes them: in that order, so a crash anywhere loses and repeats
+        /// nothing (see `AlerterState`).
         func publish(_ transitions: [AlarmBook.Transition]) {
             guard !transitions.isEmpty else { return }
             var numbered = transitions
@@ -49,7 +65,10 @@ public struct AlerterAgent: Agent {
                 numbered[index].event!.alerter = context.common.agentID
                 numbered[index].event!.seq = sequences.next(Self.eventStream.rawValue)
             }
-            save(book.book, journal: numbered.compactMap(\.event), to: statePath, context)
+            let committed = outbox.committedSequence(Self.eventStream.rawValue)
+            journal.removeAll { ($0.seq ?? 0) <= committed }
+            journal += numbered.compactMap(\.event)
+            save(book.book, journal: journal, to: statePath, context)
             for transition in numbered { self.publish(transition, outbox, hook, context) }
         }
 
@@ -62,9 +81,29 @@ public struct AlerterAgent: Agent {
         }
 
         let (inputs, sink) = AsyncStream.makeStream(of: Input.self)
-        let forwarder = Task {
-            for await message in context.messages { sink.yield(.message(message)) }
-            sink.finish()
+        // Messages are handed over in bulk from the network thread: one `AsyncStream` hop per
+        // evaluation cost more than judging it. Never more than `maximumIntake` ahead of the loop,
+        // so a backlog stays on the broker.
+        let intake = Mutex(Intake())
+        let take: @Sendable (MQTTMessage) -> Void = { message in
+            // At most 5 s a message, so the network thread gets back to libmosquitto in time for keepalive.
+            var waited = 0
+            while waited < 10_000, intake.withLock({ $0.messages.count >= Self.maximumIntake && !$0.finished }) {
+                usleep(500)
+                waited += 1
+            }
+            let first = intake.withLock { intake in
+                intake.messages.append(message)
+                return intake.messages.count == 1
+            }
+            if first { sink.yield(.messages) }
+        }
+        context.consume(take)
+        let feeder = Task {
+            // What arrived before `consume`, and the end of the intake when the agent stops.
+            for await message in context.messages { take(message) }
+            intake.withLock { $0.finished = true }
+            sink.yield(.messages)
         }
         let ticker = Task {
             while !Task.isCancelled {
@@ -73,12 +112,13 @@ public struct AlerterAgent: Agent {
             }
         }
         defer {
-            forwarder.cancel()
+            intake.withLock { $0.finished = true }
+            feeder.cancel()
             ticker.cancel()
         }
         var dirty = false
         for await input in inputs {
-            guard case .message(let message) = input else {
+            guard case .messages = input else {
                 let settings = context.settings
                 if settings.book != book.book.configuration { book.book.configuration = settings.book }
                 if settings.hook != hookSettings {
@@ -92,80 +132,95 @@ public struct AlerterAgent: Agent {
                     publish(transitions)
                 } else if dirty {
                     // Half-run delays and sample counts: saved once a second, not per evaluation.
-                    save(book.book, journal: [], to: statePath, context)
+                    let committed = outbox.committedSequence(Self.eventStream.rawValue)
+                    journal.removeAll { ($0.seq ?? 0) <= committed }
+                    save(book.book, journal: journal, to: statePath, context)
                 }
                 dirty = false
                 continue
             }
-            dirty = true
-            switch context.topics.parse(message.topic) {
-            case .ack(let agent):
-                guard agent == context.common.agentID else { continue }
-                if let ack = context.decode(Acknowledgement.self, from: message) { outbox.acknowledge(ack) }
-            case .alert(let asset, let code):
-                // Only the retained copy delivered at subscribe time is history; live echoes of
-                // our own publishes arrive with retain=false and must not resurrect a cleared alarm.
-                guard message.retain else { continue }
-                let key = AlarmBook.Key(asset: asset, code: code)
-                if book.book.alarm(key) == nil, book.knowsState {
-                    // Retained by a run that crashed before saving its clear: normal by the saved state.
-                    if !message.payload.isEmpty {
-                        context.enqueue(
-                            MQTTMessage(
-                                topic: message.topic, payload: [], qos: .atLeastOnce, retain: true))
+            let (messages, finished) = intake.withLock { intake in
+                defer { intake.messages.removeAll(keepingCapacity: true) }
+                return (intake.messages, intake.finished)
+            }
+            if finished { sink.finish() }
+            for message in messages {
+                dirty = true
+                switch context.topics.parse(message.topic) {
+                case .ack(let agent):
+                    guard agent == context.common.agentID else { continue }
+                    if let ack = context.decode(Acknowledgement.self, from: message) { outbox.acknowledge(ack) }
+                case .alert(let asset, let code):
+                    // Only the retained copy delivered at subscribe time is history; live echoes of
+                    // our own publishes arrive with retain=false and must not resurrect a cleared alarm.
+                    guard message.retain else { continue }
+                    let key = AlarmBook.Key(asset: asset, code: code)
+                    if book.book.alarm(key) == nil, book.knowsState {
+                        // Retained by a run that crashed before saving its clear: normal by the saved state.
+                        if !message.payload.isEmpty {
+                            context.enqueue(
+                                MQTTMessage(
+                                    topic: message.topic, payload: [], qos: .atLeastOnce, retain: true))
+                        }
+                        continue
                     }
+                    guard !message.payload.isEmpty, let alert = context.decode(Alert.self, from: message) else {
+                        continue
+                    }
+                    // Adopting an alarm whose body names another topic would clear the wrong one later.
+                    guard alert.asset == asset, alert.code == code, alert.site == context.common.site else {
+                        context.reject(message, reason: "asset/code/site: payload does not match its topic")
+                        continue
+                    }
+                    book.book.adopt(alert)
+                case .evaluation(let asset):
+                    let evaluation: EvaluationFindings
+                    do {
+                        evaluation = try EvaluationFindings.decode(
+                            message.payload, maximumBytes: context.common.maximumPayloadBytes)
+                    } catch {
+                        context.reject(message, reason: error.description)
+                        continue
+                    }
+                    guard evaluation.asset == asset, evaluation.site == context.common.site else {
+                        context.reject(
+                            message,
+                            reason:
+                                "asset/site: payload says \(evaluation.site)/\(evaluation.asset), topic says \(asset)")
+                        continue
+                    }
+                    context.counters.increment("evaluations")
+                    publish(book.book.apply(evaluation, now: .now(), replayed: message.retain))
+                case .device(let device):
+                    guard let status = context.decode(DeviceStatus.self, from: message) else { continue }
+                    guard status.device == device, status.site == context.common.site else {
+                        context.reject(message, reason: "device/site: payload does not match its topic")
+                        continue
+                    }
+                    publish(book.book.apply(status, now: .now()))
+                case .status(let agent):
+                    // Empty: a retained status being cleared. Other agents' statuses carry no outbox count.
+                    guard !message.payload.isEmpty, let status = context.decode(AgentStatus.self, from: message),
+                        status.agent == agent, status.counters["outbox_dropped"] != nil
+                    else { continue }
+                    publish(book.book.apply(status, previousDropped: dropped[agent], now: .now()))
+                    dropped[agent] = status.counters["outbox_dropped"]
+                case .alertCommand(let asset, let code, let action):
+                    publish(command(action, AlarmBook.Key(asset: asset, code: code), message, &book.book, context))
+                case .alertReply:
                     continue
-                }
-                guard !message.payload.isEmpty, let alert = context.decode(Alert.self, from: message) else { continue }
-                // Adopting an alarm whose body names another topic would clear the wrong one later.
-                guard alert.asset == asset, alert.code == code, alert.site == context.common.site else {
-                    context.reject(message, reason: "asset/code/site: payload does not match its topic")
-                    continue
-                }
-                book.book.adopt(alert)
-            case .evaluation(let asset):
-                let evaluation: EvaluationFindings
-                do {
-                    evaluation = try EvaluationFindings.decode(
-                        message.payload, maximumBytes: context.common.maximumPayloadBytes)
-                } catch {
-                    context.reject(message, reason: error.description)
-                    continue
-                }
-                guard evaluation.asset == asset, evaluation.site == context.common.site else {
+                default:
                     context.reject(
                         message,
-                        reason: "asset/site: payload says \(evaluation.site)/\(evaluation.asset), topic says \(asset)")
-                    continue
+                        reason: "topic is not an evaluation, alert, device, status or command topic of this site")
                 }
-                context.counters.increment("evaluations")
-                publish(book.book.apply(evaluation, now: .now(), replayed: message.retain))
-            case .device(let device):
-                guard let status = context.decode(DeviceStatus.self, from: message) else { continue }
-                guard status.device == device, status.site == context.common.site else {
-                    context.reject(message, reason: "device/site: payload does not match its topic")
-                    continue
-                }
-                publish(book.book.apply(status, now: .now()))
-            case .status(let agent):
-                // Empty: a retained status being cleared. Other agents' statuses carry no outbox count.
-                guard !message.payload.isEmpty, let status = context.decode(AgentStatus.self, from: message),
-                    status.agent == agent, status.counters["outbox_dropped"] != nil
-                else { continue }
-                publish(book.book.apply(status, previousDropped: dropped[agent], now: .now()))
-                dropped[agent] = status.counters["outbox_dropped"]
-            case .alertCommand(let asset, let code, let action):
-                publish(command(action, AlarmBook.Key(asset: asset, code: code), message, &book.book, context))
-            case .alertReply:
-                continue
-            default:
-                context.reject(
-                    message, reason: "topic is not an evaluation, alert, device, status or command topic of this site")
             }
         }
         hook.stop()
-        save(book.book, journal: [], to: statePath, context)
+        // The outbox commits what it holds as it closes; the journal is kept until then.
+        save(book.book, journal: journal, to: statePath, context)
         await outbox.close()
+        save(book.book, journal: [], to: statePath, context)
     }
 
     /// The retained state goes straight out (the next one replaces it); the event, which is

@@ -1,4 +1,4 @@
-public import VigilDomain
+import VigilDomain
 import VigilRuntime
 
 #if canImport(FoundationEssentials)

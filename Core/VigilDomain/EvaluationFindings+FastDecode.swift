@@ -44,7 +44,7 @@ extension EvaluationFindings {
                 findings = value
             case "derived":
                 if scanner.literal("null") { continue }
-                guard let value = decodeNumbers(&scanner) else { return nil }
+                guard let value = scanner.numbers(identifiers: false) else { return nil }
                 derived = value
             default:
                 guard scanner.skipValue() else { return nil }
@@ -119,18 +119,5 @@ extension EvaluationFindings {
         return Finding(
             code: code, severity: severity, metric: metric, jar: jar.map { Int($0) }, value: value, limit: limit,
             message: message, recommendation: recommendation)
-    }
-
-    private static func decodeNumbers(_ scanner: inout JSONScanner) -> [String: Double]? {
-        guard scanner.take(UInt8(ascii: "{")) else { return nil }
-        var numbers: [String: Double] = [:]
-        if scanner.take(UInt8(ascii: "}")) { return numbers }
-        repeat {
-            guard let name = scanner.string(), numbers[name] == nil, scanner.take(UInt8(ascii: ":")),
-                let number = scanner.number()
-            else { return nil }
-            numbers[name] = number
-        } while scanner.take(UInt8(ascii: ","))
-        return scanner.take(UInt8(ascii: "}")) ? numbers : nil
     }
 }

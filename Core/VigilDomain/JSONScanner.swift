@@ -98,6 +98,20 @@ struct JSONScanner {
         return true
     }
 
+    /// An object of numbers, each name read once; `identifiers` asks names to be topic levels.
+    mutating func numbers(identifiers: Bool) -> [String: Double]? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var numbers: [String: Double] = [:]
+        if take(UInt8(ascii: "}")) { return numbers }
+        repeat {
+            guard let name = identifiers ? identifier() : string(), numbers[name] == nil, take(UInt8(ascii: ":")),
+                let number = number()
+            else { return nil }
+            numbers[name] = number
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}")) ? numbers : nil
+    }
+
     /// Skips any one value; false when it is not plainly valid.
     mutating func skipValue(depth: Int = 0) -> Bool {
         guard depth < 32, let next = peek() else { return false }

@@ -135,7 +135,7 @@ extension Reading {
                 guard scanner.take(UInt8(ascii: "[")) else { return nil }
                 if !scanner.take(UInt8(ascii: "]")) {
                     repeat {
-                        guard let jar = decodeMetrics(&scanner) else { return nil }
+                        guard let jar = scanner.numbers(identifiers: true) else { return nil }
                         values.jars.append(jar)
                     } while scanner.take(UInt8(ascii: ","))
                     guard scanner.take(UInt8(ascii: "]")) else { return nil }
@@ -159,19 +159,6 @@ extension Reading {
             }
         } while scanner.take(UInt8(ascii: ","))
         return scanner.take(UInt8(ascii: "}")) ? values : nil
-    }
-
-    private static func decodeMetrics(_ scanner: inout JSONScanner) -> [String: Double]? {
-        guard scanner.take(UInt8(ascii: "{")) else { return nil }
-        var metrics: [String: Double] = [:]
-        if scanner.take(UInt8(ascii: "}")) { return metrics }
-        repeat {
-            guard let name = scanner.identifier(), metrics[name] == nil, scanner.take(UInt8(ascii: ":")),
-                let number = scanner.number()
-            else { return nil }
-            metrics[name] = number
-        } while scanner.take(UInt8(ascii: ","))
-        return scanner.take(UInt8(ascii: "}")) ? metrics : nil
     }
 
     private static func flattenValues(_ scanner: inout JSONScanner) -> [(name: String, value: Double)]? {

@@ -30,6 +30,8 @@ public final class Outbox: Sendable {
     /// Publishes the MQTT client may hold for the broker at once.
     static let maximumOutstanding = 1000
     private let pending = Mutex(Pending())
+    /// The highest number committed to the file so far, per asset.
+    private let committed: Mutex<[String: UInt64]>
     private nonisolated(unsafe) let store: OutboxStore
     private nonisolated(unsafe) let wake: UnsafeMutablePointer<sem_t>
     private let finished = Latch()
@@ -54,6 +56,7 @@ public final class Outbox: Sendable {
     ) throws {
         store = try OutboxStore(path: path)
         lastSequences = try store.lastSequences()
+        committed = Mutex(lastSequences)
         context = Context(
             owner: agent.common.agentID, counters: agent.counters, log: agent.log,
             isConnected: { agent.isConnected }, outstanding: { agent.outstandingPublishes },
@@ -97,6 +100,12 @@ public final class Outbox: Sendable {
             return pending.entries.count == 1
         }
         if first { sem_post(wake) }
+    }
+
+    /// The highest number of `asset` committed to the file: what a crash can no longer lose. The
+    /// alerter keeps the transitions above it in its own state file until they are.
+    public func committedSequence(_ asset: String) -> UInt64 {
+        committed.withLock { $0[asset] ?? 0 }
     }
 
     public func acknowledge(_ ack: Acknowledgement) {
@@ -174,6 +183,11 @@ public final class Outbox: Sendable {
     private func commitAndPublish(_ entries: [OutboxStore.Entry], now: Int64, closing: Bool) throws {
         let online = !closing && context.isConnected()
         try store.append(entries, sentAt: online ? now : 0)
+        committed.withLock { committed in
+            for entry in entries where entry.seq > committed[entry.asset, default: 0] {
+                committed[entry.asset] = entry.seq
+            }
+        }
         context.counters.set("outbox_entries", to: store.count)
         guard online else { return }
         for entry in entries {

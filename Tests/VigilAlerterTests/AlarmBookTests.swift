@@ -75,6 +75,7 @@ extension [AlarmBook.Transition] {
         #expect(up[0].event?.previousTier == .warning)
         #expect(up[0].retained?.tier == .critical)
         #expect(up[0].retained?.state == .activeUnacked)
+        #expect(up[0].retained?.acknowledgedBy == nil && up[0].retained?.acknowledgedAt == nil)
         #expect(up[0].retained?.firstRaised == f.at(1))
         #expect(up[0].retained?.lastRaised == f.at(3))
         _ = try book.command(.ack, key, AlertCommand(user: "bo"), now: f.at(4))
