@@ -261,4 +261,43 @@ struct AlerterTests {
         #expect((feed.counter("hook_timeouts") ?? 0) >= 2, "\(alerter.log)")
         #expect(alerter.isRunning)
     }
+
+    /// A rule changed through the retained `config/alerter` applies without a restart; an invalid
+    /// one is refused with its key and the rules in force stay.
+    @Test(.timeLimit(.minutes(2)))
+    func aRuleChangedRemotelyAppliesWithoutARestart() async throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let feed = try await Self.feed("e2e-alert-config", broker)
+        defer { Task { await feed.client.disconnect() } }
+        let alerter = try feed.harness.start("alerter")
+        defer { alerter.stop() }
+        _ = await feed.messages.first(within: .seconds(20)) { feed.harness.isStatus($0, "alerter", .online) }
+        func configure(_ json: String) async throws {
+            try await feed.client.publish(
+                MQTTMessage(topic: "\(feed.root)/config/alerter", payload: Array(json.utf8), retain: true))
+        }
+        func status(_ check: @escaping (AgentStatus) -> Bool) async -> AgentStatus? {
+            let found = await feed.messages.first(within: .seconds(10)) { message in
+                message.topic == "\(feed.root)/status/alerter" && SiteHarness.status(message).map(check) == true
+            }
+            return found.flatMap { SiteHarness.status($0) }
+        }
+        try await configure(#"{"revision": 2, "rules": {"*": {"off_delay_s": -5}}}"#)
+        let refused = await status { $0.configError != nil }
+        #expect(refused?.configError?.contains("off_delay_s") == true, "\(String(describing: refused?.configError))")
+
+        try await feed.evaluation(1, [Self.finding("jar_voltage_low")])
+        _ = await feed.messages.wait(for: .seconds(10)) { _ in !feed.events(.raised).isEmpty }
+        try #require(feed.events(.raised).count == 1, "\(alerter.log)")
+        // With the shipped 30 s off-delay the alarm holds; the operator shortens it remotely.
+        try await configure(#"{"revision": 3, "rules": {"*": {"off_delay_s": 0}}}"#)
+        let applied = await status { $0.configRevision == 3 && $0.configError == nil }
+        #expect(applied != nil, "\(alerter.log)")
+        let pid = alerter.pid
+        try await feed.evaluation(2, [])
+        _ = await feed.messages.wait(for: .seconds(5)) { _ in !feed.events(.cleared).isEmpty }
+        #expect(feed.events(.cleared).count == 1, "the new off-delay did not apply:\n\(alerter.log)")
+        #expect(alerter.isRunning && alerter.pid == pid)
+    }
 }
