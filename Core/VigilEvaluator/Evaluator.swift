@@ -139,7 +139,8 @@ public struct Evaluator: Sendable {
             // A stopped machine's vibration is noise, not its normal.
             let running = (chiller.cooling ?? 0) >= Chiller.minimumCooling
             let vibration = running ? vibrationLife(reading, state: &state) : (forecasts: [], life: nil)
-            life = Self.sooner(fouling.life, vibration.life)
+            // A model learned from this site's own failed chillers, when configured for them, speaks first.
+            life = learnedLife(reading, state: &state) ?? Self.sooner(fouling.life, vibration.life)
             forecasts = fouling.forecasts + vibration.forecasts
             let lifeFindings = machineLifeFindings(life)
             findings += chillerFindings + lifeFindings
@@ -150,7 +151,7 @@ public struct Evaluator: Sendable {
             derived = reading.values.scalars["vibration_mm_s"].map { ["iso10816_zone": Self.vibrationZone($0)] }
             let running = (reading.values.scalars["flow_lps"] ?? 1) > 0
             let vibration = running ? vibrationLife(reading, state: &state) : (forecasts: [], life: nil)
-            life = vibration.life
+            life = learnedLife(reading, state: &state) ?? vibration.life
             forecasts = vibration.forecasts
             let lifeFindings = machineLifeFindings(life)
             findings += lifeFindings

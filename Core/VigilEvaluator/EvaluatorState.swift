@@ -10,8 +10,9 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
     /// Counts completed discharges: the twins change with every reading, but only a discharge's
     /// summary is worth a write.
     var twinRevision: UInt64 = 0
-    /// Recent cycles of units a learned RUL model judges. Not saved: a window is refilled within
-    /// its length of readings, and saving it with every reading would wear the flash.
+    /// Recent cycles of units a learned RUL model judges. A C-MAPSS model's (one reading a cycle)
+    /// are not saved: the window refills within its length of readings. A model of cycles in time
+    /// (a day each) would need weeks to refill, so those are saved with the trends.
     var histories: [String: Evaluator.History] = [:]
     var lives: [String: StringLife] = [:]
     var chillers: [String: ChillerLife] = [:]
@@ -28,7 +29,7 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
     /// agent writes them at most hourly (a crash loses an hour of trend, never a baseline).
     public var trendRevision: UInt64 { lifeRevision }
 
-    enum CodingKeys: String, CodingKey { case resistance, metrics, twins, lives, chillers, vibrations }
+    enum CodingKeys: String, CodingKey { case resistance, metrics, twins, lives, chillers, vibrations, cycles }
 
     /// A part missing from the file (written by an older build) starts empty instead of making the
     /// whole file unreadable, so an upgrade keeps what was learned.
@@ -40,6 +41,7 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
         lives = try container.decodeIfPresent([String: StringLife].self, forKey: .lives) ?? [:]
         chillers = try container.decodeIfPresent([String: ChillerLife].self, forKey: .chillers) ?? [:]
         vibrations = try container.decodeIfPresent([String: VibrationLife].self, forKey: .vibrations) ?? [:]
+        histories = try container.decodeIfPresent([String: Evaluator.History].self, forKey: .cycles) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -50,5 +52,6 @@ public struct EvaluatorState: Codable, Sendable, Equatable {
         try container.encode(lives, forKey: .lives)
         try container.encode(chillers, forKey: .chillers)
         try container.encode(vibrations, forKey: .vibrations)
+        try container.encode(histories.filter { $0.value.cycleStart != nil }, forKey: .cycles)
     }
 }

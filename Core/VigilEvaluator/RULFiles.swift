@@ -1,3 +1,4 @@
+import VigilDomain
 import VigilPrognostics
 import VigilRuntime
 
@@ -29,6 +30,54 @@ enum RULFiles {
         do {
             return try RunToFailureSet(text: try text(path))
         } catch let error as PrognosticsError {
+            throw failure("\(path): \(error)")
+        }
+    }
+
+    /// A site's history as the recorder exports it, and when each asset failed.
+    static func siteHistory(_ path: String, failures failuresPath: String, cycleSeconds: Double, excluded: Set<String>)
+        throws -> RunToFailureSet
+    {
+        var samples: [RunToFailureSet.Sample] = []
+        for (index, line) in try text(path).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
+            if trimmed.isEmpty || trimmed == "ts,asset,seq,quality,metric,value" { continue }
+            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == 6 else {
+                throw failure("\(path) line \(index + 1): expected ts,asset,seq,quality,metric,value")
+            }
+            guard let ts = Timestamp(rfc3339: String(fields[0])) else {
+                throw failure("\(path) line \(index + 1): \"\(fields[0])\" is not an RFC 3339 time")
+            }
+            // Only what the collector read as good counts, as in the rollups.
+            guard fields[3] == "good" else { continue }
+            guard let value = Double(fields[5]), value.isFinite else {
+                throw failure("\(path) line \(index + 1): \"\(fields[5])\" is not a number")
+            }
+            samples.append(
+                .init(
+                    asset: String(fields[1]), time: Double(ts.millisecondsSinceEpoch) / 1000, metric: String(fields[4]),
+                    value: value))
+        }
+        var failures: [String: Double] = [:]
+        for (index, line) in try text(failuresPath).split(separator: "\n", omittingEmptySubsequences: false)
+            .enumerated()
+        {
+            let fields = line.split(separator: ",").map {
+                String(
+                    $0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+                        .reversed())
+            }
+            if fields.allSatisfy(\.isEmpty) || fields.first == "asset" { continue }
+            guard fields.count == 2, let ts = Timestamp(rfc3339: fields[1]) else {
+                throw failure("\(failuresPath) line \(index + 1): expected asset,failed_at (RFC 3339)")
+            }
+            failures[fields[0]] = Double(ts.millisecondsSinceEpoch) / 1000
+        }
+        do {
+            return try RunToFailureSet(
+                samples: samples, failures: failures, cycleSeconds: cycleSeconds, excluded: excluded)
+        } catch {
             throw failure("\(path): \(error)")
         }
     }

@@ -9,6 +9,10 @@ extension RULModel {
         /// some history (NASA's test trajectories have at least 31 cycles).
         public var minimumHistory = 31
         public var seed: UInt64 = 1
+        /// Labels are capped here, cycles.
+        public var cap = RULModel.cap
+        /// Seconds a cycle, for histories averaged into cycles; stored with the model.
+        public var cycleSeconds: Double?
 
         public init() {}
     }
@@ -29,7 +33,8 @@ extension RULModel {
         let kept = order.dropFirst(heldCount).map { set.units[$0] }
 
         progress("calibrating on \(kept.count) units, holding out \(held.count)")
-        let (calibrationRows, calibrationTargets) = Self.samples(kept, features)
+        let cap = options.cap
+        let (calibrationRows, calibrationTargets) = Self.samples(kept, features, cap: cap)
         let calibration = BoostedTrees.fit(
             rows: calibrationRows, targets: calibrationTargets, parameters: options.trees,
             progress: { Self.report("calibration", $0, options.trees.iterations, progress) })
@@ -46,7 +51,7 @@ extension RULModel {
                 cuts.append((predicted, truth))
             }
         }
-        let bands = Self.bands(residuals)
+        let bands = Self.bands(residuals, cap: cap)
         // Validation on every cut: a few held-out units, one cut each, would say more about the draw.
         let validation = RULScore(
             predictions: cuts.map { cut in
@@ -56,26 +61,28 @@ extension RULModel {
             }, truth: cuts.map(\.truth))
         progress("held-out units, \(options.truncationsPerUnit) random cuts each: \(validation)")
 
-        let (rows, targets) = Self.samples(set.units, features)
+        let (rows, targets) = Self.samples(set.units, features, cap: cap)
         let trees = BoostedTrees.fit(
             rows: rows, targets: targets, parameters: options.trees,
             progress: { Self.report("final", $0, options.trees.iterations, progress) })
         let parameters = options.trees
         let settings =
             "gbt \(parameters.iterations)x\(parameters.maximumDepth) lr \(parameters.learningRate) "
-            + "w\(features.window) cap \(Int(cap))"
+            + "w\(features.window) cap \(Int(cap))" + (options.cycleSeconds.map { " cycle \(Int($0))s" } ?? "")
         var model = RULModel(
             format: Self.format, version: "", features: features, trees: trees, bands: bands,
             summary: Summary(
                 units: set.units.count, rows: rows.count, heldOutUnits: held.count,
                 heldOutPredictions: residuals.count, rmse: validation.rmse, score: validation.score,
-                coverage: validation.coverage))
+                coverage: validation.coverage), labelCap: cap, cycleSeconds: options.cycleSeconds)
         model.version = "\(settings) #\(Self.fingerprint(model))"
         return model
     }
 
     /// Every cycle of every unit, with its capped remaining life.
-    static func samples(_ units: [RunToFailureSet.Unit], _ features: WindowFeatures) -> ([[Double]], [Double]) {
+    static func samples(_ units: [RunToFailureSet.Unit], _ features: WindowFeatures, cap: Double) -> (
+        [[Double]], [Double]
+    ) {
         var rows: [[Double]] = []
         var targets: [Double] = []
         for unit in units {
@@ -90,11 +97,11 @@ extension RULModel {
     /// P10 and P90 of the residuals in bands of predicted RUL, each with at least 30 residuals
     /// (the last band takes the rest), so a short prediction gets a narrow band and a long one a
     /// wide one.
-    static func bands(_ residuals: [(predicted: Double, residual: Double)]) -> [Band] {
+    static func bands(_ residuals: [(predicted: Double, residual: Double)], cap: Double) -> [Band] {
         let sorted = residuals.sorted { $0.predicted < $1.predicted }
         var bands: [Band] = []
         var start = 0
-        for edge in stride(from: 25.0, through: cap, by: 25) {
+        for edge in stride(from: cap / 5, through: cap, by: cap / 5) {
             var end = start
             while end < sorted.count && sorted[end].predicted <= edge { end += 1 }
             guard end - start >= 30, sorted.count - end >= 30 else { continue }

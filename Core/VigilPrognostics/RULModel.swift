@@ -35,6 +35,7 @@ public struct RULModel: Codable, Sendable, Equatable {
         public var coverage: Double
     }
 
+    /// The PHM08 convention, and the default for a model trained on a site's history.
     public static let cap = 125.0
     public static let format = "vigil-rul/1"
 
@@ -45,9 +46,47 @@ public struct RULModel: Codable, Sendable, Equatable {
     public var trees: BoostedTrees
     public var bands: [Band]
     public var summary: Summary
+    /// The label cap this model learned with, in cycles.
+    public var labelCap = RULModel.cap
+    /// How long one cycle is, seconds, for a model learned from a site's history (readings
+    /// averaged into cycles of this length); nil when each reading is a cycle (C-MAPSS).
+    public var cycleSeconds: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, features, trees, bands, summary
+        case labelCap = "label_cap"
+        case cycleSeconds = "cycle_seconds"
+    }
+
+    init(
+        format: String, version: String, features: WindowFeatures, trees: BoostedTrees, bands: [Band],
+        summary: Summary, labelCap: Double = RULModel.cap, cycleSeconds: Double? = nil
+    ) {
+        self.format = format
+        self.version = version
+        self.features = features
+        self.trees = trees
+        self.bands = bands
+        self.summary = summary
+        self.labelCap = labelCap
+        self.cycleSeconds = cycleSeconds
+    }
+
+    /// Model files written before the cap and cycle length were stored are C-MAPSS models.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(String.self, forKey: .format)
+        version = try container.decode(String.self, forKey: .version)
+        features = try container.decode(WindowFeatures.self, forKey: .features)
+        trees = try container.decode(BoostedTrees.self, forKey: .trees)
+        bands = try container.decode([Band].self, forKey: .bands)
+        summary = try container.decode(Summary.self, forKey: .summary)
+        labelCap = try container.decodeIfPresent(Double.self, forKey: .labelCap) ?? Self.cap
+        cycleSeconds = try container.decodeIfPresent(Double.self, forKey: .cycleSeconds)
+    }
 
     public func predict(_ history: ArraySlice<[Double]>, age: Double? = nil) -> Prediction {
-        let median = min(Self.cap, max(0, trees.predict(features.features(history, age: age))))
+        let median = min(labelCap, max(0, trees.predict(features.features(history, age: age))))
         let band = bands.first { median <= $0.upTo } ?? bands.last!
         return Prediction(p10: max(0, median + band.p10), p50: median, p90: max(0, median + band.p90))
     }
@@ -74,8 +113,12 @@ public struct RULModel: Codable, Sendable, Equatable {
     public var problem: String? {
         guard !bands.isEmpty else { return "no interval bands" }
         guard features.window >= 1 else { return "a window of \(features.window) cycles" }
-        guard !features.sensors.isEmpty, features.sensors.allSatisfy({ (1...RunToFailureSet.sensorCount).contains($0) })
-        else { return "sensors outside 1–21" }
+        guard !features.columns.isEmpty,
+            !features.sensors.isEmpty, features.sensors.allSatisfy({ (1...features.columns.count).contains($0) })
+        else { return "columns outside 1–\(features.columns.count)" }
+        guard labelCap > 0, labelCap.isFinite, cycleSeconds.map({ $0 > 0 && $0.isFinite }) ?? true else {
+            return "a label cap of \(labelCap) or a cycle of \(String(describing: cycleSeconds)) s"
+        }
         let width = features.sensors.count * 4 + 1
         for (index, tree) in trees.trees.enumerated() {
             let nodes = tree.feature.count

@@ -1,9 +1,10 @@
 /// Engines (or any units) each with its cycles in order, as NASA's C-MAPSS files give them: one
-/// row a cycle, `unit cycle setting1 setting2 setting3 sensor1 … sensor21`, separated by spaces.
+/// row a cycle, `unit cycle setting1 setting2 setting3 sensor1 … sensor21`, separated by spaces;
+/// or a site's own assets, from their recorded history (`RunToFailureSet+History`).
 public struct RunToFailureSet: Sendable, Equatable {
     public struct Unit: Sendable, Equatable {
         public var id: Int
-        /// Each cycle's 21 sensor readings, in cycle order.
+        /// Each cycle's values of `metrics`, in cycle order.
         public var sensors: [[Double]]
 
         public init(id: Int, sensors: [[Double]]) {
@@ -15,8 +16,13 @@ public struct RunToFailureSet: Sendable, Equatable {
     }
 
     public var units: [Unit]
+    /// What each column of a row is.
+    public var metrics: [String]
 
-    public init(units: [Unit]) { self.units = units }
+    public init(units: [Unit], metrics: [String] = WindowFeatures.cmapssColumns) {
+        self.units = units
+        self.metrics = metrics
+    }
 
     public static let sensorCount = 21
 
@@ -55,5 +61,6 @@ public struct RunToFailureSet: Sendable, Equatable {
         }
         guard !order.isEmpty else { throw PrognosticsError("no rows") }
         units = order.map { Unit(id: $0, sensors: byUnit[$0]!) }
+        metrics = WindowFeatures.cmapssColumns
     }
 }

@@ -5,27 +5,44 @@
 /// The 14 sensors are those that move in FD001; the other seven are constant or pure noise there.
 /// Means and slopes carry the trend that single readings bury in noise.
 public struct WindowFeatures: Codable, Sendable, Equatable {
-    /// 1-based sensor numbers, as NASA's readme numbers them.
+    /// 1-based numbers of the columns used, as NASA's readme numbers C-MAPSS sensors.
     public var sensors: [Int]
     public var window: Int
+    /// The metric name of every column of a row, in order: what the evaluator looks up in a
+    /// reading. C-MAPSS's 21 sensors unless the model learned from a site's own history.
+    public var columns: [String]
 
     /// 60 cycles: on FD001's held-out engines, RMSE 9.5 against 12.1 with 30 and 14.0 with 20
     /// (the longer mean averages the sensor noise away; 80 was no better).
-    public init(sensors: [Int] = Self.informative, window: Int = 60) {
+    public init(sensors: [Int] = Self.informative, window: Int = 60, columns: [String] = Self.cmapssColumns) {
         self.sensors = sensors
         self.window = window
+        self.columns = columns
     }
 
     public static let informative = [2, 3, 4, 7, 8, 9, 11, 12, 13, 14, 15, 17, 20, 21]
+    public static let cmapssColumns = (1...21).map { $0 < 10 ? "sensor_0\($0)" : "sensor_\($0)" }
 
     public var names: [String] {
         sensors.flatMap { sensor in
-            let name = sensor < 10 ? "sensor_0\(sensor)" : "sensor_\(sensor)"
+            let name = columns.indices.contains(sensor - 1) ? columns[sensor - 1] : "column_\(sensor)"
             return ["last", "mean", "std", "slope"].map { "\(name)_\($0)" }
         } + ["cycle"]
     }
 
-    /// Features at the last row of `history` (each row a cycle's 21 sensors, oldest first).
+    enum CodingKeys: String, CodingKey {
+        case sensors, window, columns
+    }
+
+    /// Model files written before `columns` existed are C-MAPSS models.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sensors = try container.decode([Int].self, forKey: .sensors)
+        window = try container.decode(Int.self, forKey: .window)
+        columns = try container.decodeIfPresent([String].self, forKey: .columns) ?? Self.cmapssColumns
+    }
+
+    /// Features at the last row of `history` (each row a cycle's columns, oldest first).
     /// - Parameter age: the unit's cycles so far, when the history does not start at its first.
     public func features(_ history: ArraySlice<[Double]>, age: Double? = nil) -> [Double] {
         let recent = history.suffix(window)

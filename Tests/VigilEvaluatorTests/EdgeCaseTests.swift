@@ -101,7 +101,7 @@ import VigilDomain
         #expect(noWindow.problem?.contains("window") == true)
         var badSensor = model
         badSensor.features.sensors = [22]
-        #expect(badSensor.problem == "sensors outside 1–21")
+        #expect(badSensor.problem == "columns outside 1–21")
         var loop = model
         loop.trees.trees[0].left[0] = 0
         #expect(loop.problem?.contains("points outside") == true)

@@ -29,7 +29,7 @@ import VigilYAML
         var lives: [(cycle: Int, life: Evaluation.RemainingLife)] = []
         for (index, sensors) in engine.sensors.enumerated() {
             var scalars = ["cycle": Double(index + 1)]
-            for (number, value) in sensors.enumerated() { scalars[Evaluator.sensorNames[number]] = value }
+            for (number, value) in sensors.enumerated() { scalars[WindowFeatures.cmapssColumns[number]] = value }
             let reading = Reading(
                 site: try TopicLevel("site"), asset: try TopicLevel("engine-001"), kind: try AssetKind("turbofan"),
                 seq: UInt64(index + 1), ts: Timestamp(millisecondsSinceEpoch: Int64(index) * 3_600_000),

@@ -82,8 +82,8 @@ import Testing
                 return (Double(index % 125), noise * uniform)
             }
         }
-        let quiet = RULModel.bands(residuals(10))
-        let noisy = RULModel.bands(residuals(40))
+        let quiet = RULModel.bands(residuals(10), cap: RULModel.cap)
+        let noisy = RULModel.bands(residuals(40), cap: RULModel.cap)
         #expect(quiet.count == noisy.count && quiet.count > 1)
         for (a, b) in zip(quiet, noisy) { #expect(b.p90 - b.p10 > 2 * (a.p90 - a.p10)) }
         // Uniform ±5: P10 and P90 near −4 and +4.
