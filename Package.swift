@@ -178,6 +178,14 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "VigilConsoleTests", dependencies: ["VigilConsole", "VigilDomain"], swiftSettings: strict),
         .testTarget(
+            name: "SecurityTests",
+            dependencies: [
+                "VigilAlerter", "VigilCollector", "VigilDomain", "VigilEvaluator", "VigilMQTT", "VigilRecorder",
+                "VigilRuntime", "VigilTestSupport",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["VigilDomain", "VigilMQTT", "VigilStore", "VigilTestSupport"],
             swiftSettings: strict

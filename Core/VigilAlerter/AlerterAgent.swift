@@ -26,6 +26,10 @@ public struct AlerterAgent: Agent {
         subscriptions(topics) + [topics.ack(agentID)]
     }
 
+    public func publications(_ topics: Topics, agentID: TopicLevel) -> [String] {
+        [topics.allAlerts, topics.alertEvents, topics.allAlertReplies]
+    }
+
     /// The outbox's name for the alerter's one stream of numbered events.
     static let eventStream = try! TopicLevel("alert-events")
 

@@ -71,6 +71,10 @@ public struct CollectorAgent: Agent {
         [topics.simulatorCommand, topics.ack(agentID)]
     }
 
+    public func publications(_ topics: Topics, agentID: TopicLevel) -> [String] {
+        [topics.allTelemetry, topics.allDevices, topics.allSimulation]
+    }
+
     public func run(_ context: AgentContext<Settings>) async throws {
         let outbox = try Outbox(
             path: context.common.stateDirectory + "/collector.db", context: context, settings: { $0.outbox })

@@ -33,6 +33,9 @@ public struct Topics: Sendable, Equatable {
         "\(root)/reply/alert/\(asset)/\(code)/\(action.rawValue)"
     }
     public var allAlertCommands: String { "\(root)/command/alert/+/+/+" }
+    public var allAlertReplies: String { "\(root)/reply/alert/+/+/+" }
+    public var allSimulation: String { "\(root)/simulation/+" }
+    public var allAcks: String { "\(root)/ack/+" }
 
     public var allTelemetry: String { "\(root)/telemetry/+" }
     public var allEvaluations: String { "\(root)/evaluation/+" }

@@ -56,6 +56,10 @@ public struct EvaluatorAgent: Agent {
 
     public func subscriptions(_ topics: Topics) -> [String] { [topics.allTelemetry] }
 
+    public func publications(_ topics: Topics, agentID: TopicLevel) -> [String] {
+        [topics.allEvaluations, topics.allRejected]
+    }
+
     public func run(_ context: AgentContext<Settings>) async throws {
         if context.settings.partition != .whole {
             context.log.notice("judging partition \(context.settings.partition) of the site's assets")

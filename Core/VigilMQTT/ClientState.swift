@@ -21,6 +21,8 @@ struct ClientState: Sendable {
     /// Publishes handed to libmosquitto and not yet acknowledged (QoS 0: written), which it keeps in
     /// memory; a producer can wait on this instead of growing that queue without limit.
     var outstanding = 0
+    /// Publishes the broker answered with a failure reason (MQTT 5: 0x87, not authorized by its ACL).
+    var refused: UInt64 = 0
     var connectWaiters: [UInt64: CheckedContinuation<Result<Void, MQTTError>, Never>] = [:]
     var nextWaiterID: UInt64 = 0
 

@@ -108,7 +108,10 @@ extension MQTTClient {
 
     private func acknowledged(_ mid: Int32, _ outcome: AckOutcome) {
         let waiter = state.withLock { state in
-            if case .published = outcome { state.outstanding = max(0, state.outstanding - 1) }
+            if case .published(let reason) = outcome {
+                state.outstanding = max(0, state.outstanding - 1)
+                if reason >= 0x80 { state.refused += 1 }
+            }
             return state.acks.acknowledge(mid, outcome)
         }
         waiter?.resume(returning: outcome)

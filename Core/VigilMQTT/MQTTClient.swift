@@ -40,6 +40,8 @@ public final class MQTTClient: Sendable {
 
     /// Publishes libmosquitto still holds (not yet acknowledged, or not yet written for QoS 0).
     public var outstandingPublishes: Int { state.withLock { $0.outstanding } }
+    /// Publishes the broker refused (its ACL, a quota): not retried, since asking again gets the same answer.
+    public var refusedPublishes: UInt64 { state.withLock { $0.refused } }
 
     /// Hands every message to `handler` on libmosquitto's network thread, in arrival order, instead
     /// of to `messages`: an `AsyncStream` hop per message costs more than decoding it. The handler

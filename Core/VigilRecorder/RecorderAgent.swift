@@ -57,6 +57,9 @@ public struct RecorderAgent: Agent {
         [topics.allTelemetry, topics.allEvaluations, topics.alertEvents, topics.allRejected, topics.allDevices]
     }
 
+    /// Acknowledgements to every collector and alerter whose stream it records.
+    public func publications(_ topics: Topics, agentID: TopicLevel) -> [String] { [topics.allAcks] }
+
     enum Event: Sendable {
         /// Rows wait in `Intake`; this only wakes the loop when the first of them arrives.
         case rows

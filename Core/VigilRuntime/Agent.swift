@@ -17,6 +17,10 @@ public protocol Agent: Sendable {
     /// The same, for an agent whose topics name itself (the collector's `ack/<collector>`).
     func subscriptions(_ topics: Topics, agentID: TopicLevel) -> [String]
 
+    /// Topic filters the agent publishes to, besides its own status: what the broker ACL must
+    /// grant it, and all it may grant (a test holds `broker-config/aclfile` to this).
+    func publications(_ topics: Topics, agentID: TopicLevel) -> [String]
+
     /// Refuses a remote change that cannot take effect while running (e.g. a database path), so
     /// status never reports a revision as applied when part of it is not.
     static func validateChange(from current: Settings, to new: Settings) throws(ConfigError)

@@ -79,7 +79,7 @@ final class AgentSession<A: Agent>: Sendable {
     let common: CommonSettings
     let log: Logger
     let counters = Counters([
-        "received", "rejected", "published", "publish_failed", "config_applied", "config_refused",
+        "received", "rejected", "published", "publish_failed", "publish_refused", "config_applied", "config_refused",
     ])
     let started = Timestamp.now()
     let notifier = SystemdNotifier()
@@ -285,6 +285,14 @@ final class AgentSession<A: Agent>: Sendable {
                 try await Task.sleep(for: common.statusInterval)
             } catch {
                 return
+            }
+            let refused = Int(client.refusedPublishes)
+            if refused > counters["publish_refused"] {
+                log.error(
+                    "the broker refused \(refused - counters["publish_refused"]) publishes (\(refused) so far): "
+                        + "is user \(common.broker.username ?? "(none)") granted this agent's topics in the broker ACL?"
+                )
+                counters.set("publish_refused", to: refused)
             }
             let online = statusMessage(.online)
             client.setBirth(online)

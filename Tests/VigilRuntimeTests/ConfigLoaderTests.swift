@@ -16,6 +16,7 @@ struct ProbeAgent: Agent {
     }
 
     func subscriptions(_ topics: Topics) -> [String] { [] }
+    func publications(_ topics: Topics, agentID: TopicLevel) -> [String] { [] }
     func run(_ context: AgentContext<Settings>) async throws {}
 }
 

@@ -74,7 +74,7 @@ extension Broker {
     }
 
     /// Runs a program to completion (bounded to 10 s) and returns its exit status.
-    static func run(_ path: String, _ arguments: [String], log: String?) throws -> Int32 {
+    public static func run(_ path: String, _ arguments: [String], log: String?) throws -> Int32 {
         let child = try spawn(path, arguments, log: log)
         var status: Int32 = 0
         let deadline = ContinuousClock.now + .seconds(10)

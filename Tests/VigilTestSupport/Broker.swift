@@ -63,6 +63,20 @@ public final class Broker: Sendable {
         try launch()
     }
 
+    /// Starts mosquitto on a configuration the caller writes (a production file adapted to a
+    /// test): `configure` gets the broker's temp folder, to place files in, and returns the
+    /// configuration's lines. The broker is up once `port` listens.
+    public init(port: Int, configure: (String) throws -> [String]) throws {
+        self.port = port
+        var template = Array("/tmp/vigil-broker-XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else { throw BrokerError.setup("mkdtemp failed: errno \(errno)") }
+        directory = String(cString: created)
+        var config = try configure(directory) + ["log_dest stderr"]
+        if getuid() == 0 { config.append("user root") }
+        try (config.joined(separator: "\n") + "\n").write(toFile: configFile, atomically: true, encoding: .utf8)
+        try launch()
+    }
+
     deinit {
         stop()
         try? FileManager.default.removeItem(atPath: directory)
