@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages the build, the tests and `make run` need.
-APT_PACKAGES := mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libssl-dev libmodbus-dev sqlite3 pkg-config python3 python3-pymodbus socat
+APT_PACKAGES := mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libssl-dev libmodbus-dev sqlite3 pkg-config python3 python3-pymodbus socat openssl systemd
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_FORMAT_PATHS := Package.swift Agents Core Tests Benchmarks
 TEST_TIMEOUT ?= 1500
