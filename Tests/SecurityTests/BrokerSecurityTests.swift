@@ -130,4 +130,55 @@ struct BrokerSecurityTests {
         await #expect(throws: MQTTError.self) { try await cleartext.connect() }
         await cleartext.disconnect()
     }
+
+    /// The bridge example is a configuration mosquitto accepts beside the production file, and the
+    /// bridge connects to a central broker with the site's credentials and forwards what it says.
+    @Test(.timeLimit(.minutes(1)))
+    func theBridgeExampleForwardsTheSitesAlarmsToACentralBroker() async throws {
+        let central = try Broker(users: ["site-bkk-dc1": "change-me"])
+        defer { central.stop() }
+        let production = try Broker.production()
+        let example = try String(
+            contentsOfFile: Broker.repositoryRoot + "/broker-config/bridge.conf.example", encoding: .utf8)
+        let operatorPassword = try production.password("operator")
+        var bridge: [String] = []
+        for line in example.split(separator: "\n") where !line.hasPrefix("#") {
+            var line = String(line)
+            // The test's central broker speaks plain MQTT on loopback.
+            if line.hasPrefix("address ") { line = "address 127.0.0.1:\(central.port)" }
+            if line.hasPrefix("bridge_cafile") || line.hasPrefix("bridge_insecure") { continue }
+            if line.hasPrefix("local_password ") { line = "local_password \(operatorPassword)" }
+            bridge.append(line)
+        }
+        let config = try String(contentsOfFile: production.broker.configFile, encoding: .utf8)
+        try (config + bridge.joined(separator: "\n") + "\n").write(
+            toFile: production.broker.configFile, atomically: true, encoding: .utf8)
+        try production.broker.restart()
+        var centre = MQTTConfiguration(clientID: "security-centre")
+        centre.port = central.port
+        centre.username = "site-bkk-dc1"
+        centre.password = "change-me"
+        let watcher = try MQTTClient(configuration: centre)
+        let seen = StreamRecorder(watcher.messages)
+        try await watcher.connect()
+        try await watcher.subscribe("vigil/#")
+        defer { Task { await watcher.disconnect() } }
+        let alerter = try Self.client(production, user: "alerter")
+        try await alerter.connect()
+        let collector = try Self.client(production, user: "collector")
+        try await collector.connect()
+        // The link comes up within the bridge's restart timeout; publish until it carries.
+        var forwarded: MQTTMessage?
+        for attempt in 0..<20 where forwarded == nil {
+            try await alerter.publish(
+                MQTTMessage(topic: "vigil/bkk-dc1/alert-events", payload: Array("event \(attempt)".utf8)))
+            try await collector.publish(
+                MQTTMessage(topic: "vigil/bkk-dc1/telemetry/ups1-str01", payload: Array("reading".utf8)))
+            forwarded = await seen.first(within: .milliseconds(500)) { $0.topic == "vigil/bkk-dc1/alert-events" }
+        }
+        #expect(forwarded != nil, "nothing crossed the bridge:\n\(production.broker.logText)")
+        #expect(!seen.all.contains { $0.topic.contains("/telemetry/") }, "telemetry stays on the gateway")
+        await alerter.disconnect()
+        await collector.disconnect()
+    }
 }
