@@ -102,7 +102,8 @@ let package = Package(
         .target(
             name: "VigilConsole",
             dependencies: [
-                "VigilDomain", "VigilMQTT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VigilDomain", "VigilMQTT", "VigilRuntime", "VigilAlerter", "VigilCollector", "VigilEvaluator",
+                "VigilRecorder", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Core/VigilConsole",
             swiftSettings: strict

@@ -6,5 +6,7 @@ import VigilConsole
 struct VigilCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil", abstract: "Operate a Vigil site from the terminal.",
-        subcommands: [WatchCommand.self])
+        subcommands: [
+            StatusCommand.self, AlertsCommand.self, ConfigCommand.self, TailCommand.self, WatchCommand.self,
+        ])
 }

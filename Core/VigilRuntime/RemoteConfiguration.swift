@@ -22,3 +22,14 @@ struct RemoteConfiguration<Settings: Sendable>: Sendable {
         settings = try A.settings(from: ConfigNode(section))
     }
 }
+
+extension Agent {
+    /// Validates a `config/<agent>` document as the agent would on receipt, without applying it:
+    /// for `vigil config set`, so a bad document is refused at the terminal, not on the gateway.
+    /// - Returns: its revision.
+    public static func validateRemoteConfiguration(_ payload: [UInt8], maximumBytes: Int = 65_536)
+        throws(ConfigError) -> Int
+    {
+        try RemoteConfiguration(Self.self, payload: payload, maximumBytes: maximumBytes).revision
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Glibc
+import Testing
+import VigilDomain
+import VigilMQTT
+import VigilTestSupport
+
+/// `vigil`, the operator's command, against a real broker and a running alerter: what it prints
+/// and the exit codes scripts rely on.
+@Suite(.serialized)
+struct CLITests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static func vigil(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(AgentProcess.binDirectory)/vigil")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VIGIL_") }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let error = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: output, error: error)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func everyCommandWorksAndSaysWhyWhenItCannot() async throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let feed = try await AlerterTests.feed("e2e-cli", broker)
+        defer { Task { await feed.client.disconnect() } }
+        let alerter = try feed.harness.start("alerter")
+        defer { alerter.stop() }
+        _ = await feed.messages.first(within: .seconds(20)) { feed.harness.isStatus($0, "alerter", .online) }
+        let site = ["--site", "e2e-cli", "--broker-port", String(broker.port)]
+
+        let status = try Self.vigil(["status"] + site)
+        #expect(status.status == 0, "\(status)")
+        #expect(status.output.contains("alerter  online"), "\(status.output)")
+
+        try await feed.evaluation(1, [AlerterTests.finding("jar_voltage_low")])
+        _ = await feed.messages.wait(for: .seconds(10)) { _ in feed.retained("jar_voltage_low") != nil }
+        let listed = try Self.vigil(["alerts", "--active"] + site)
+        #expect(listed.status == 0)
+        #expect(listed.output.contains("warning  active_unacked  ups1-str01/jar_voltage_low"), "\(listed.output)")
+        #expect(listed.output.hasSuffix("1 alarm\n"))
+
+        let acked = try Self.vigil(["alerts", "ack", "ups1-str01", "jar_voltage_low", "--user", "ana"] + site)
+        #expect(acked.status == 0, "\(acked)")
+        #expect(acked.output.contains("active_acked acked by ana"), "\(acked.output)")
+        let again = try Self.vigil(["alerts", "ack", "ups1-str01", "jar_voltage_low", "--user", "bo"] + site)
+        #expect(again.status == 1)
+        #expect(again.error.contains("active_acked"), "\(again.error)")
+        let unknown = try Self.vigil(["alerts", "shelve", "ups1-str01", "no_such_alarm", "--user", "ana"] + site)
+        #expect(unknown.status == 1)
+        #expect(unknown.error.contains("no alarm"), "\(unknown.error)")
+
+        let directory = feed.harness.directory
+        try #"{"revision": 4, "rules": {"*": {"off_delay_s": -1}}}"#.write(
+            toFile: "\(directory)/bad.json", atomically: true, encoding: .utf8)
+        let bad = try Self.vigil(["config", "set", "alerter", "\(directory)/bad.json"] + site)
+        #expect(bad.status == 65)
+        #expect(bad.error.contains("off_delay_s"), "\(bad.error)")
+        #expect(try Self.vigil(["config", "get", "alerter"] + site).status == 1, "nothing was published")
+        try #"{"revision": 5, "rules": {"*": {"off_delay_s": 0}}}"#.write(
+            toFile: "\(directory)/good.json", atomically: true, encoding: .utf8)
+        let good = try Self.vigil(["config", "set", "alerter", "\(directory)/good.json"] + site)
+        #expect(good.status == 0, "\(good)")
+        #expect(good.output == "alerter applied revision 5\n")
+        let got = try Self.vigil(["config", "get", "alerter"] + site)
+        #expect(got.status == 0 && got.output.contains("\"revision\": 5"), "\(got)")
+
+        let tail = try Self.vigil(["tail", "alert/#", "--count", "1"] + site)
+        #expect(tail.status == 0)
+        #expect(tail.output.hasPrefix("(retained) alert/ups1-str01/jar_voltage_low  {"), "\(tail.output)")
+
+        let nowhere = try Self.vigil(["status", "--site", "e2e-cli", "--broker-port", String(try Broker.freePort())])
+        #expect(nowhere.status == 69)
+        #expect(nowhere.error.contains("cannot reach the broker"))
+        let usage = try Self.vigil(["alerts", "ack", "a/b", "c", "--user", "ana"] + site)
+        #expect(usage.status == 64)
+
+        // The alerter goes away: its Last Will says offline, and status says so with exit 1.
+        alerter.signal(SIGKILL)
+        _ = await alerter.waitForExit(within: .seconds(2))
+        _ = await feed.messages.wait(for: .seconds(60)) { _ in
+            feed.messages.all.last { $0.topic == "vigil/e2e-cli/status/alerter" }
+                .flatMap { SiteHarness.status($0) }?.state == .offline
+        }
+        let down = try Self.vigil(["status"] + site)
+        #expect(down.status == 1)
+        #expect(down.output.contains("alerter  offline"), "\(down.output)")
+    }
+}
