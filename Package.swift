@@ -94,7 +94,10 @@ let package = Package(
         ),
         .target(
             name: "VigilRecorder",
-            dependencies: ["VigilDomain", "VigilRuntime", "VigilStore"],
+            dependencies: [
+                "VigilDomain", "VigilRuntime", "VigilStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Core/VigilRecorder",
             swiftSettings: strict
         ),

@@ -7,6 +7,7 @@ struct VigilCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil", abstract: "Operate a Vigil site from the terminal.",
         subcommands: [
-            StatusCommand.self, AlertsCommand.self, ConfigCommand.self, TailCommand.self, WatchCommand.self,
+            StatusCommand.self, AlertsCommand.self, ConfigCommand.self, HistoryCommand.self, TailCommand.self,
+            WatchCommand.self,
         ])
 }

@@ -87,6 +87,10 @@ struct CLITests {
         #expect(nowhere.error.contains("cannot reach the broker"))
         let usage = try Self.vigil(["alerts", "ack", "a/b", "c", "--user", "ana"] + site)
         #expect(usage.status == 64)
+        // History comes from the recorder's database (`RecorderQueryTests` checks the rows).
+        let noDatabase = try Self.vigil(["history", "ups1-str01", "--database", "\(directory)/none.db"])
+        #expect(noDatabase.status == 66 && noDatabase.error.contains("cannot read"), "\(noDatabase)")
+        #expect(try Self.vigil(["history", "ups1 str01", "--database", "\(directory)/none.db"]).status == 64)
 
         // The alerter goes away: its Last Will says offline, and status says so with exit 1.
         alerter.signal(SIGKILL)
