@@ -8,7 +8,11 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_FORMAT_PATHS := Package.swift Agents Core Tests Benchmarks
 TEST_TIMEOUT ?= 1500
 
-.PHONY: help deps build release run test bench chaos lint format clean
+.PHONY: help deps build release run test bench chaos lint format clean install deb
+
+# `make install`: where the binaries go (units, configuration and scripts have fixed places).
+PREFIX ?= /usr/local
+DESTDIR ?=
 
 # `make chaos`: how long, and which seed (the same seed kills the same things at the same moments).
 CHAOS_SECONDS ?= 300
@@ -20,6 +24,8 @@ help:
 	@echo "make bench  release build, then measure against references taken in the same run"
 	@echo "make chaos  kill every agent and the broker at random for CHAOS_SECONDS (300), then check the history"
 	@echo "make build  debug build;  make release: release build;  make format: reformat sources"
+	@echo "make install  release build, then install binaries, units, configuration, broker files and the vigil user"
+	@echo "make deb    a Debian package (Swift runtime linked in) in .build-static/deb"
 
 ## Install missing Debian packages (apt-get update first, as a fresh machine has no lists).
 deps:
@@ -68,5 +74,17 @@ test: deps lint
 	# starve each other's timers, which makes the bounded-time assertions (stop within 2 s) lie.
 	VIGIL_BIN_DIR="$$(swift build --show-bin-path)" timeout $(TEST_TIMEOUT) swift test --skip-build --disable-xctest --no-parallel
 
+## Binaries to $(PREFIX)/bin, units to /etc/systemd/system, /etc/vigil, the broker's conf.d snippet
+## and ACL, then (on this machine, not into a DESTDIR) the user, broker passwords and certificates.
+install: release
+	$(SUDO) scripts/stage.sh "$(DESTDIR)" "$$(swift build -c release --show-bin-path)" $(PREFIX)/bin /etc/systemd/system
+	@if [ -z "$(DESTDIR)" ]; then $(SUDO) packaging/setup-site; fi
+
+## A package that runs on a gateway without the Swift toolchain: the Swift runtime is linked in.
+deb: deps
+	swift build -c release --static-swift-stdlib --scratch-path .build-static
+	packaging/build-deb.sh "$$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)" \
+	    .build-static/deb
+
 clean:
-	rm -rf .build run
+	rm -rf .build .build-static run

@@ -8,7 +8,8 @@ import VigilRuntime
 
 struct AlerterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "vigil-alerter", abstract: "Turns findings and unreachable devices into alarms.")
+        commandName: "vigil-alerter",
+        abstract: "Turns findings, unreachable devices and overflowing outboxes into alarms with an ISA-18.2 life.")
 
     @OptionGroup var agent: AgentOptions
 }
