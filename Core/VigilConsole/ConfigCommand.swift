@@ -12,7 +12,7 @@ import VigilRuntime
 public struct ConfigCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Read or publish an agent's remote configuration.",
-        subcommands: [Get.self, Set.self])
+        subcommands: [Get.self, Set.self, Diff.self])
 
     public init() {}
 

@@ -75,6 +75,13 @@ struct CLITests {
         let good = try Self.vigil(["config", "set", "alerter", "\(directory)/good.json"] + site)
         #expect(good.status == 0, "\(good)")
         #expect(good.output == "alerter applied revision 5\n")
+        try #"{"revision": 6, "rules": {"*": {"off_delay_s": 10}}, "max_shelve_s": 600}"#.write(
+            toFile: "\(directory)/next.json", atomically: true, encoding: .utf8)
+        let diff = try Self.vigil(["config", "diff", "alerter", "\(directory)/next.json"] + site)
+        #expect(diff.status == 1)
+        #expect(
+            diff.output == "+ max_shelve_s: 600\n~ revision: 5 → 6\n~ rules.*.off_delay_s: 0 → 10\n", "\(diff.output)")
+        #expect(try Self.vigil(["config", "diff", "alerter", "\(directory)/good.json"] + site).status == 0)
         let got = try Self.vigil(["config", "get", "alerter"] + site)
         #expect(got.status == 0 && got.output.contains("\"revision\": 5"), "\(got)")
 
