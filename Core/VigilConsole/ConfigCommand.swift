@@ -80,31 +80,63 @@ public struct ConfigCommand: AsyncParsableCommand {
             }
             let client = try await site.connect("config-set")
             defer { Task { await client.disconnect() } }
-            let statuses = client.messages
+            // One reader for the client's one message stream: first the retained status (the
+            // error the agent reports now, if any, says nothing about the new revision), then the
+            // agent's answer.
+            let (items, sink) = AsyncStream.makeStream(of: MQTTMessage?.self)
+            let messages = client.messages
+            let reader = Task {
+                for await message in messages { sink.yield(message) }
+            }
+            let timer = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(500))
+                    sink.yield(nil)
+                }
+            }
+            defer {
+                reader.cancel()
+                timer.cancel()
+            }
             try await client.subscribe(site.topics.status(id))
-            try await client.publish(MQTTMessage(topic: site.topics.config(id), payload: payload, retain: true))
+            try await client.subscribe(site.topics.config(id))
+            var before: String?
+            var applied: Int?
+            var previous: [UInt8] = []
+            var published = false
+            var outcome: AgentStatus?
             let deadline = ContinuousClock.now + .seconds(10)
-            let outcome = await withTaskGroup(of: AgentStatus?.self) { group in
-                group.addTask {
-                    for await message in statuses {
-                        guard let status = try? PayloadCodec.decode(AgentStatus.self, from: message.payload) else {
-                            continue
-                        }
-                        if status.configRevision == revision || (status.configError?.contains("\(revision)") ?? false)
-                            || (status.configError != nil && !message.retain)
-                        {
-                            return status
-                        }
+            for await item in items {
+                if ContinuousClock.now > deadline { break }
+                guard let message = item else {
+                    // Quiet: the retained status (if any) has been seen; time to publish.
+                    if !published, let applied, revision <= applied {
+                        // The agent would refuse it, and a status already showing the revision
+                        // could not tell applied from refused.
+                        Console.error("\(file): revision \(revision) is not above the applied \(applied): raise it")
+                        throw ExitCode(65)
                     }
-                    return nil
+                    if !published {
+                        try await client.publish(
+                            MQTTMessage(topic: site.topics.config(id), payload: payload, retain: true))
+                        published = true
+                    }
+                    continue
                 }
-                group.addTask {
-                    try? await Task.sleep(until: deadline)
-                    return nil
+                if message.topic == site.topics.config(id) {
+                    if !published { previous = message.payload }
+                    continue
                 }
-                let first = await group.next() ?? nil
-                group.cancelAll()
-                return first
+                guard let status = try? PayloadCodec.decode(AgentStatus.self, from: message.payload) else { continue }
+                if !published {
+                    before = status.configError
+                    applied = status.configRevision
+                    continue
+                }
+                if status.configRevision == revision || (status.configError != nil && status.configError != before) {
+                    outcome = status
+                    break
+                }
             }
             guard let outcome else {
                 Console.error(
@@ -112,7 +144,10 @@ public struct ConfigCommand: AsyncParsableCommand {
                 throw ExitCode(69)
             }
             if let error = outcome.configError, outcome.configRevision != revision {
-                Console.error("\(agent) refused revision \(revision): \(error)")
+                // A refused document must not stay retained for the next restart to trip on.
+                try await client.publish(MQTTMessage(topic: site.topics.config(id), payload: previous, retain: true))
+                Console.error(
+                    "\(agent) refused revision \(revision): \(error); the previous document is retained again")
                 throw ExitCode(1)
             }
             Console.print("\(agent) applied revision \(revision)")

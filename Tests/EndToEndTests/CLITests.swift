@@ -82,8 +82,15 @@ struct CLITests {
         #expect(
             diff.output == "+ max_shelve_s: 600\n~ revision: 5 → 6\n~ rules.*.off_delay_s: 0 → 10\n", "\(diff.output)")
         #expect(try Self.vigil(["config", "diff", "alerter", "\(directory)/good.json"] + site).status == 0)
+        // The same revision with other content: the agent would refuse it, so nothing is published.
+        try #"{"revision": 5, "rules": {"*": {"off_delay_s": 20}}}"#.write(
+            toFile: "\(directory)/same.json", atomically: true, encoding: .utf8)
+        let same = try Self.vigil(["config", "set", "alerter", "\(directory)/same.json"] + site)
+        #expect(same.status == 65, "\(same)")
+        #expect(same.error.contains("not above the applied 5"), "\(same.error)")
         let got = try Self.vigil(["config", "get", "alerter"] + site)
-        #expect(got.status == 0 && got.output.contains("\"revision\": 5"), "\(got)")
+        #expect(
+            got.status == 0 && got.output.contains("\"off_delay_s\": 0"), "the applied document is retained: \(got)")
 
         let tail = try Self.vigil(["tail", "alert/#", "--count", "1"] + site)
         #expect(tail.status == 0)
