@@ -169,6 +169,9 @@ let binDirectory = ProcessInfo.processInfo.environment["VIGIL_BIN_DIR"] ?? ".bui
 let work = NSTemporaryDirectory() + "vigil-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
 
+// First, what this machine can do at all: the references the figures below are ratios to.
+let limits = MachineLimits.measure(work: work)
+
 let servers = try (0..<4).map { _ in try BenchModbusPeer(input: batteryImage()) }
 for server in servers { server.start() }
 let raw = try rawModbusRate(port: servers[0].port, seconds: 3)
@@ -238,7 +241,24 @@ print(
 print(
     "alerter process resident memory (MB)                       "
         + String(format: "%.1f", Double(alerterProcess.residentKB) / 1024))
+func ratio(_ value: Double, _ reference: Double?) -> String {
+    reference.map { String(format: "%.2f", value / $0) + "×" } ?? "n/a"
+}
+if let qos1 = limits.qos1 {
+    print("raw libmosquitto QoS 1 msg/s, 200 B, 1 pub → broker → 1 sub (ref)  \(format(qos1))")
+    print("raw libmosquitto QoS 0 msg/s (ref)                          \(limits.qos0.map(format) ?? "n/a")")
+    print(
+        "raw QoS 1 one-way latency at 2,000 msg/s p50 / p99 (µs, ref) \(limits.latencyP50.map(format) ?? "n/a") / "
+            + (limits.latencyP99.map(format) ?? "n/a"))
+    print("raw SQLite batched inserts with an index, rows/s (ref)      \(limits.sqliteRows.map(format) ?? "n/a")")
+    print("collector readings/s as a share of raw QoS 1                \(ratio(collector.readingsPerSecond, qos1))")
+    print(
+        "recorder pump readings/s as a share of raw QoS 1             \(ratio(recorderSmall.readingsPerSecond, qos1))")
+    print("recorder battery readings/s as a share of raw QoS 1          \(ratio(recorder.readingsPerSecond, qos1))")
+}
 var results: [String: Any] = [
+    "raw_mqtt_qos1_msg_per_s": limits.qos1 ?? 0, "raw_mqtt_qos0_msg_per_s": limits.qos0 ?? 0,
+    "raw_mqtt_qos1_latency_p99_us": limits.latencyP99 ?? 0, "raw_sqlite_indexed_rows_per_s": limits.sqliteRows ?? 0,
     "alerter_evaluations_per_s": alerterBook.perSecond, "alerter_decode_only_per_s": alerterBook.decodeOnly,
     "alerter_process_evaluations_per_cpu_s": 1 / alerterProcess.cpuPerEvaluation,
     "alerter_process_resident_mb": Double(alerterProcess.residentKB) / 1024,
