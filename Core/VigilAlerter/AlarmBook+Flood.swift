@@ -36,7 +36,7 @@ extension AlarmBook {
             transitions = floodUpdate(&entry, condition: flooding ? .warning : nil, now: now)
         }
         guard entries[floodKey]?.life.isActive != true else { return transitions }
-        for key in entries.keys.sorted() where entries[key]!.grouped {
+        for key in entries.keys.filter({ entries[$0]!.grouped }).sorted() {
             var held = entries[key]!
             held.grouped = false
             if held.life.isActive, let tier = held.life.tier {

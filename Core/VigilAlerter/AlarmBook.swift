@@ -66,6 +66,8 @@ public struct AlarmBook: Sendable {
     /// restart is not counted as a new sample.
     var lastEvaluation: [TopicLevel: UInt64] = [:]
     var eventCounter: UInt64 = 0
+    /// Grows when something worth saving at once changed (see `store`); not saved itself.
+    public private(set) var revision: UInt64 = 0
     let eventPrefix: String
     let site: TopicLevel
 
@@ -207,8 +209,20 @@ public struct AlarmBook: Sendable {
     }
 
     mutating func store(_ key: Key, _ entry: Entry) {
-        entries[key] = entry.life.isIdle && !entry.shown ? nil : entry
+        let old = entries[key]
+        let kept = entry.life.isIdle && !entry.shown ? nil : entry
+        // A delay starting or ending, or an alarm appearing or going, is worth saving at once; a
+        // sample counted or a value updated is not.
+        if (old == nil) != (kept == nil) || old?.life.pendingSince != entry.life.pendingSince
+            || old?.life.clearingSince != entry.life.clearingSince
+        {
+            revision &+= 1
+        }
+        entries[key] = kept
     }
+
+    /// The number of alarms an operator sees now (not normal).
+    public var shownCount: Int { entries.values.count(where: \.shown) }
 
     /// The alarm as an operator sees it now.
     func snapshot(_ entry: Entry) -> Alert {

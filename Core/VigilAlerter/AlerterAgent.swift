@@ -59,6 +59,8 @@ public struct AlerterAgent: Agent {
 
         // Transitions handed to the outbox but not yet committed by it.
         var journal = book.journal
+        var savedRevision = book.book.revision
+        var lastSave = ContinuousClock.now
         /// Numbers the transitions, saves the book with every transition the outbox has not yet
         /// committed, then publishes them: in that order, so a crash anywhere loses and repeats
         /// nothing (see `AlerterState`).
@@ -73,6 +75,8 @@ public struct AlerterAgent: Agent {
             journal.removeAll { ($0.seq ?? 0) <= committed }
             journal += numbered.compactMap(\.event)
             save(book.book, journal: journal, to: statePath, context)
+            savedRevision = book.book.revision
+            lastSave = .now
             for transition in numbered { self.publish(transition, outbox, hook, context) }
         }
 
@@ -131,16 +135,19 @@ public struct AlerterAgent: Agent {
                     hook = NotificationHook(settings: hookSettings, counters: context.counters, log: context.log)
                 }
                 let transitions = book.book.tick(now: .now())
-                context.counters.set("alarms_shown", to: book.book.alarms.count)
+                context.counters.set("alarms_shown", to: book.book.shownCount)
                 if !transitions.isEmpty {
                     publish(transitions)
-                } else if dirty {
-                    // Half-run delays and sample counts: saved once a second, not per evaluation.
+                } else if dirty, book.book.revision != savedRevision || ContinuousClock.now - lastSave >= .seconds(60) {
+                    // A delay that started or ended within a second; sample counts and the last
+                    // evaluation seen once a minute: a site's evaluations must not wear the flash.
                     let committed = outbox.committedSequence(Self.eventStream.rawValue)
                     journal.removeAll { ($0.seq ?? 0) <= committed }
                     save(book.book, journal: journal, to: statePath, context)
+                    savedRevision = book.book.revision
+                    lastSave = .now
                 }
-                dirty = false
+                if ContinuousClock.now - lastSave < .seconds(1) { dirty = false }
                 continue
             }
             let (messages, finished) = intake.withLock { intake in

@@ -62,3 +62,29 @@ func makeTemporaryDirectory() -> String {
     var template = Array("/tmp/vigil-e2e-XXXXXX".utf8CString)
     return String(cString: mkdtemp(&template)!)
 }
+
+/// A command run to its end, for the command-line tests: its exit status and what it printed.
+struct CommandRun {
+    var status: Int32
+    var output: String
+    var error: String
+
+    /// - Parameter mergeErrors: stderr into `output` (for commands whose whole transcript matters).
+    static func run(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil, mergeErrors: Bool = true
+    ) throws -> CommandRun {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe()
+        let err = mergeErrors ? out : Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let error = mergeErrors ? "" : String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return CommandRun(status: process.terminationStatus, output: output, error: error)
+    }
+}

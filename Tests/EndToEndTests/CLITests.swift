@@ -9,26 +9,10 @@ import VigilTestSupport
 /// and the exit codes scripts rely on.
 @Suite(.serialized)
 struct CLITests {
-    struct Run {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    static func vigil(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(AgentProcess.binDirectory)/vigil")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VIGIL_") }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let error = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: output, error: error)
+    static func vigil(_ arguments: [String]) throws -> CommandRun {
+        try CommandRun.run(
+            "\(AgentProcess.binDirectory)/vigil", arguments,
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VIGIL_") }, mergeErrors: false)
     }
 
     @Test(.timeLimit(.minutes(2)))

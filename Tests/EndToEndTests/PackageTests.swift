@@ -6,20 +6,8 @@ import VigilTestSupport
 /// a scratch root with dpkg (its maintainer scripts run against that root) and purged again.
 @Suite(.serialized)
 struct PackageTests {
-    static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
-        status: Int32, output: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+    static func run(_ path: String, _ arguments: [String]) throws -> CommandRun {
+        try CommandRun.run(path, arguments)
     }
 
     @Test(.timeLimit(.minutes(2)))

@@ -49,16 +49,8 @@ struct RULBenchmarkTests {
     }
 
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(AgentProcess.binDirectory)/vigil-evaluator")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let run = try CommandRun.run("\(AgentProcess.binDirectory)/vigil-evaluator", arguments)
+        return (run.status, run.output)
     }
 
     @Test(.timeLimit(.minutes(3)))

@@ -9,17 +9,8 @@ import VigilTestSupport
 struct SystemdTests {
     static let agents = ["collector", "evaluator", "alerter", "recorder"]
 
-    static func analyze(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+    static func analyze(_ arguments: [String]) throws -> CommandRun {
+        try CommandRun.run("/usr/bin/systemd-analyze", arguments)
     }
 
     /// `systemd-analyze verify` passes and `security --offline` rates every unit 2.0 or better. The
