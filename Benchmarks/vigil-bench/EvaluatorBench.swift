@@ -33,7 +33,7 @@ enum EvaluatorBench {
         let client = try MQTTClient(configuration: configuration)
         try await client.connect()
         try await client.subscribe("vigil/bench/status/\(agent)")
-        try await Task.sleep(for: .seconds(2))
+        try await Task.sleep(for: .seconds(Settle.seconds))
         let cpuBefore = cpuSeconds(process.processIdentifier)
         for (index, item) in payloads.enumerated() {
             try client.enqueue(MQTTMessage(topic: item.topic, payload: item.payload, qos: .atLeastOnce))

@@ -83,7 +83,7 @@ enum RecorderBench {
         configuration.maxInflight = 1000
         let client = try MQTTClient(configuration: configuration)
         try await client.connect()
-        try await Task.sleep(for: .seconds(2))
+        try await Task.sleep(for: .seconds(Settle.seconds))
         let started = Date()
         let cpuBefore = cpuSeconds(recorder.processIdentifier)
         for (index, item) in payloads.enumerated() {
@@ -109,7 +109,7 @@ enum RecorderBench {
     static func floodBroker(work: String, name: String) throws -> (Process, Int) {
         let port = freePort()
         try
-            "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\n\(getuid() == 0 ? "user root\n" : "")"
+            "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\nset_tcp_nodelay true\n\(getuid() == 0 ? "user root\n" : "")"
             .write(toFile: "\(work)/mosquitto-\(name).conf", atomically: true, encoding: .utf8)
         let broker = try start(
             "/usr/sbin/mosquitto", ["-c", "\(work)/mosquitto-\(name).conf"], log: "\(work)/broker-\(name).log")

@@ -46,9 +46,9 @@ extension AlerterAgent {
         return StartingBook(book: book, sequences: SequenceNumbers(last: last), knowsState: true)
     }
 
-    func save(_ book: AlarmBook, journal: [AlertEvent], to path: String, _ context: AgentContext<Settings>) {
+    func save(_ state: AlerterState, to path: String, _ context: AgentContext<Settings>) {
         do {
-            try AlerterState(memory: book.memory, journal: journal).save(path)
+            try state.save(path)
         } catch {
             context.counters.increment("state_write_failed")
             context.log.error("saving \(path): \(error)")

@@ -61,11 +61,29 @@ public struct AlerterAgent: Agent {
         var journal = book.journal
         var savedRevision = book.book.revision
         var lastSave = ContinuousClock.now
-        /// Numbers the transitions, saves the book with every transition the outbox has not yet
-        /// committed, then publishes them: in that order, so a crash anywhere loses and repeats
-        /// nothing (see `AlerterState`).
+        // The book is saved, and the events it covers handed to the outbox, on a thread of its own.
+        let writer = AlerterStateWriter(
+            save: { [self] state in save(state, to: statePath, context) },
+            record: { [self] transitions in for transition in transitions { record(transition, outbox, context) } })
+        func saveBook() {
+            let committed = outbox.committedSequence(Self.eventStream.rawValue)
+            journal.removeAll { ($0.seq ?? 0) <= committed }
+            writer.submit(AlerterState(memory: book.book.memory, journal: journal))
+            savedRevision = book.book.revision
+            lastSave = .now
+        }
+        /// Shows the alarms' new states at once, numbers the transitions, and has the writer save
+        /// the book with every transition the outbox has not yet committed before it hands the
+        /// events to the outbox: history loses and repeats nothing across a crash (`AlerterState`).
+        ///
+        /// The retained state goes out before the save because the save is an fsync, tens of
+        /// milliseconds on a gateway's flash, and an operator should see an alarm in a few. A
+        /// crash inside that window leaves the broker a step ahead of the saved book; the restart
+        /// puts the saved state back on the broker, and the evaluator's next evaluation (at the
+        /// latest its heartbeat) takes the alarm where it was going, with one event for the step.
         func publish(_ transitions: [AlarmBook.Transition]) {
             guard !transitions.isEmpty else { return }
+            for transition in transitions { announce(transition, context) }
             var numbered = transitions
             for index in numbered.indices where numbered[index].event != nil {
                 numbered[index].event!.alerter = context.common.agentID
@@ -74,10 +92,10 @@ public struct AlerterAgent: Agent {
             let committed = outbox.committedSequence(Self.eventStream.rawValue)
             journal.removeAll { ($0.seq ?? 0) <= committed }
             journal += numbered.compactMap(\.event)
-            save(book.book, journal: journal, to: statePath, context)
+            writer.submit(AlerterState(memory: book.book.memory, journal: journal), transitions: numbered)
             savedRevision = book.book.revision
             lastSave = .now
-            for transition in numbered { self.publish(transition, outbox, hook, context) }
+            for case (let event?, true) in numbered.map({ ($0.event, $0.notify) }) { hook.submit(event) }
         }
 
         // What the broker shows must match the saved state, whatever a crash left retained.
@@ -141,11 +159,7 @@ public struct AlerterAgent: Agent {
                 } else if dirty, book.book.revision != savedRevision || ContinuousClock.now - lastSave >= .seconds(60) {
                     // A delay that started or ended within a second; sample counts and the last
                     // evaluation seen once a minute: a site's evaluations must not wear the flash.
-                    let committed = outbox.committedSequence(Self.eventStream.rawValue)
-                    journal.removeAll { ($0.seq ?? 0) <= committed }
-                    save(book.book, journal: journal, to: statePath, context)
-                    savedRevision = book.book.revision
-                    lastSave = .now
+                    saveBook()
                 }
                 if ContinuousClock.now - lastSave < .seconds(1) { dirty = false }
                 continue
@@ -229,21 +243,23 @@ public struct AlerterAgent: Agent {
         }
         hook.stop()
         // The outbox commits what it holds as it closes; the journal is kept until then.
-        save(book.book, journal: journal, to: statePath, context)
+        saveBook()
+        writer.stop()
         await outbox.close()
-        save(book.book, journal: [], to: statePath, context)
+        save(AlerterState(memory: book.book.memory, journal: []), to: statePath, context)
     }
 
-    /// The retained state goes straight out (the next one replaces it); the event, which is
-    /// history, goes through the outbox so a crash or a broker restart cannot lose it.
-    private func publish(
-        _ transition: AlarmBook.Transition, _ outbox: Outbox, _ hook: NotificationHook,
-        _ context: AgentContext<Settings>
-    ) {
+    /// The retained state goes straight out: the next one replaces it.
+    private func announce(_ transition: AlarmBook.Transition, _ context: AgentContext<Settings>) {
         context.enqueue(
             MQTTMessage(
                 topic: context.topics.alert(transition.key.asset, transition.key.code),
                 payload: transition.retained.map { PayloadCodec.encode($0) } ?? [], qos: .atLeastOnce, retain: true))
+    }
+
+    /// The event, which is history, goes through the outbox so a crash or a broker restart
+    /// cannot lose it; the hook runs for it.
+    private func record(_ transition: AlarmBook.Transition, _ outbox: Outbox, _ context: AgentContext<Settings>) {
         guard let event = transition.event else { return }
         let alert = event.alert
         context.counters.increment("alerts_\(event.transition.rawValue)")
@@ -253,6 +269,5 @@ public struct AlerterAgent: Agent {
         outbox.submit(
             asset: Self.eventStream, seq: event.seq ?? 0, topic: context.topics.alertEvents,
             payload: PayloadCodec.encode(event))
-        if transition.notify { hook.submit(event) }
     }
 }

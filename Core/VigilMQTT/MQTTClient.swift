@@ -99,6 +99,8 @@ public final class MQTTClient: Sendable {
             let version = config.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
             try MQTTError.check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version), "init")
             try MQTTError.check(
+                mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, config.tcpNoDelay ? 1 : 0), "init")
+            try MQTTError.check(
                 mosquitto_reconnect_delay_set(
                     handle, UInt32(config.reconnectDelayMin), UInt32(config.reconnectDelayMax), true),
                 "init")

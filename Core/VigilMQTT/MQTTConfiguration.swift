@@ -26,6 +26,9 @@ public struct MQTTConfiguration: Sendable {
     public var connectTimeout: Duration = .seconds(10)
     /// QoS ≥ 1 messages allowed in flight before libmosquitto queues further publishes locally.
     public var maxInflight = 100
+    /// Sends each packet at once instead of letting Nagle's algorithm hold a small one back until
+    /// the previous is acknowledged: with delayed ACKs that held an alarm 40 ms after a PUBACK.
+    public var tcpNoDelay = true
     /// Received messages that may wait for their consumer before the client stops reading the
     /// socket (see `DeliveryGate`); nil for no limit. A consumer that sets it must call
     /// `MQTTClient.consumed()` once per message it takes.

@@ -59,13 +59,7 @@ public struct SimulatedSite: Sendable {
     public init(seed: UInt64, configuration: SiteConfiguration) throws(SimulatorError) {
         self.seed = seed
         self.configuration = configuration
-        assets = [
-            Asset(id: try! TopicLevel("ups1-str01"), kind: .vrlaString),
-            Asset(id: try! TopicLevel("ups1-str02"), kind: .vrlaString),
-            Asset(id: try! TopicLevel("chiller-1"), kind: .chiller),
-            Asset(id: try! TopicLevel("pump-1"), kind: .pump),
-            Asset(id: try! TopicLevel("pump-2"), kind: .pump),
-        ]
+        assets = Self.assets(configuration)
         var models: [Model] = []
         var noise: [SplitMix64] = []
         for (index, asset) in assets.enumerated() {
@@ -89,6 +83,26 @@ public struct SimulatedSite: Sendable {
         for scheduled in configuration.scenarios {
             try start(scheduled.scenario, asset: scheduled.asset, at: scheduled.start)
         }
+    }
+
+    /// The first two strings, the chiller and the two pumps in their historical order (each
+    /// asset's random stream follows from its index), then any further ones of a larger site.
+    static func assets(_ configuration: SiteConfiguration) -> [Asset] {
+        func string(_ number: Int) -> Asset {
+            Asset(id: try! TopicLevel("ups1-str" + (number < 10 ? "0" : "") + String(number)), kind: .vrlaString)
+        }
+        var assets =
+            (1...2).map(string) + [
+                Asset(id: try! TopicLevel("chiller-1"), kind: .chiller),
+                Asset(id: try! TopicLevel("pump-1"), kind: .pump),
+                Asset(id: try! TopicLevel("pump-2"), kind: .pump),
+            ]
+        assets += (3..<(configuration.stringCount + 1)).map(string)
+        assets += (2..<(configuration.chillerCount + 1)).map {
+            Asset(id: try! TopicLevel("chiller-\($0)"), kind: .chiller)
+        }
+        assets += (3..<(configuration.pumpCount + 1)).map { Asset(id: try! TopicLevel("pump-\($0)"), kind: .pump) }
+        return assets
     }
 
     /// One sample of every asset at `elapsed` simulated seconds. Time only moves forward: an

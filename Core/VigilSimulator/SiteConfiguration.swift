@@ -40,6 +40,12 @@ public struct SiteConfiguration: Sendable, Equatable {
     /// Per battery-string asset id; strings not listed use `BatteryString()`.
     public var strings: [TopicLevel: BatteryString]
     public var scenarios: [ScheduledScenario]
+    /// How many of each asset the plant room has: a large data centre's 81 strings (1,944 jars)
+    /// is how the footprint is benchmarked. The first two strings, one chiller and two pumps are
+    /// always the same assets with the same random streams, so a larger site changes none of them.
+    public var stringCount = 2
+    public var chillerCount = 1
+    public var pumpCount = 2
 
     public init(
         climate: Climate = .tropical(), outages: OutagePlan = .seeded(perYear: 2...8),

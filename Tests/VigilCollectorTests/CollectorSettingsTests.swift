@@ -36,6 +36,25 @@ import VigilYAML
         #expect(custom.simulation.site.strings[try TopicLevel("ups1-str02")]?.profile == .failing)
         #expect(custom.simulation.site.scenarios.count == 1)
         #expect(custom.simulation.site.scenarios.first?.start == 86400)
+        #expect(custom.simulation.site.stringCount == 2 && custom.simulation.site.pumpCount == 2)
+    }
+
+    /// The benchmark's data centre, and the counts a site cannot have, refused with their key.
+    @Test func aLargerSiteIsCountedAndImpossibleCountsAreRefused() throws {
+        let large = try settings("simulator: {site: realistic, string_count: 81, chiller_count: 2, pump_count: 4}\n")
+        #expect(large.simulation.site.stringCount == 81)
+        #expect(large.simulation.site.chillerCount == 2)
+        #expect(large.simulation.site.pumpCount == 4)
+        for (yaml, key) in [
+            ("simulator: {string_count: 1}\n", "string_count"), ("simulator: {pump_count: 101}\n", "pump_count"),
+            ("simulator: {chiller_count: 0}\n", "chiller_count"),
+        ] {
+            #expect {
+                _ = try settings(yaml)
+            } throws: { error in
+                (error as? ConfigError)?.key.hasSuffix(key) == true
+            }
+        }
     }
 
     @Test func aRunningCollectorRefusesANewSeed() throws {

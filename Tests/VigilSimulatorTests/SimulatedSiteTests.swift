@@ -20,6 +20,26 @@ import VigilSimulator
         #expect(samples[2].values.series["phase_current_a"]?.count == 3)
     }
 
+    /// The benchmark's data centre: 81 strings (1,944 jars), two chillers, four pumps. The small
+    /// site's five assets are still first and still sample exactly as they did.
+    @Test func aLargerSiteKeepsTheSmallSitesAssetsAsTheyWere() throws {
+        var configuration = SiteConfiguration.realistic
+        configuration.stringCount = 81
+        configuration.chillerCount = 2
+        configuration.pumpCount = 4
+        var large = try SimulatedSite(seed: 7, configuration: configuration)
+        var small = try SimulatedSite(seed: 7, configuration: .realistic)
+        let samples = large.sample(elapsed: 3600)
+        #expect(samples.count == 81 + 2 + 4)
+        #expect(samples.filter { $0.kind == .vrlaString }.reduce(0) { $0 + $1.values.jars.count } == 1944)
+        #expect(Array(samples.prefix(5)) == small.sample(elapsed: 3600))
+        let names = samples.map(\.asset.rawValue)
+        #expect(
+            names[5] == "ups1-str03" && names[83] == "ups1-str81"
+                && names.suffix(3) == ["chiller-2", "pump-3", "pump-4"])
+        #expect(Set(names).count == names.count)
+    }
+
     @Test func isReproducibleForASeed() {
         var first = SimulatedSite(seed: 7)
         var second = SimulatedSite(seed: 7)

@@ -12,7 +12,8 @@ public struct SimulationSettings: Sendable, Equatable {
     public var truthInterval: Duration
 
     static let keys: Set<String> = [
-        "seed", "speed", "site", "outages_per_year", "strings", "scenarios", "truth_interval_s",
+        "seed", "speed", "site", "outages_per_year", "strings", "scenarios", "truth_interval_s", "string_count",
+        "chiller_count", "pump_count",
     ]
 
     init(_ node: ConfigNode) throws(ConfigError) {
@@ -25,6 +26,10 @@ public struct SimulationSettings: Sendable, Equatable {
         case "realistic": site = .realistic
         default: throw ConfigError(key: node.key("site"), reason: "expected demo or realistic")
         }
+        // At least what the demo's faults and the documentation name; at most a very large room.
+        site.stringCount = try node.int("string_count", default: 2, in: 2...500)
+        site.chillerCount = try node.int("chiller_count", default: 1, in: 1...50)
+        site.pumpCount = try node.int("pump_count", default: 2, in: 2...100)
         if node.contains("outages_per_year") {
             let range = try node.list("outages_per_year")
             guard range.count == 2, let low = range[0].node.intValue, let high = range[1].node.intValue, low >= 0,

@@ -1,0 +1,139 @@
+import Foundation
+import VigilDomain
+import VigilMQTT
+
+/// Alarm latency at a steady 2,000 readings a second: the bench publishes pump readings at QoS 1
+/// as the collector would (a hundred pumps, twenty readings a second each), and every 250 ms one
+/// pump's vibration jumps past its critical limit for three readings. Timed at one subscriber, so
+/// its own broker hop cancels: each reading's publish to its evaluation's arrival, and a fault's
+/// first reading to its alarm's arrival on `alert/<asset>/vibration_high`.
+///
+/// The evaluator, alerter and recorder run as on a site; the collector does not (its Modbus or
+/// simulator pacing is not what is measured), and the alarm rule has no on-delay or off-delay, so
+/// every injected fault raises and clears again before its pump's next one.
+enum LatencyBench {
+    static let pumps = 100
+
+    struct Outcome {
+        /// Milliseconds, one per evaluation or alarm seen.
+        var evaluation: [Double]
+        var alert: [Double]
+        var faults: Int
+    }
+
+    /// Send times by reading, so the receiving task can look them up.
+    final class Ledger: @unchecked Sendable {
+        private let lock = NSLock()
+        private var sent: [UInt64] = []
+        private var faults: [Int: UInt64] = [:]
+
+        func sent(_ index: Int, at time: UInt64, fault: Bool) {
+            lock.withLock {
+                sent.append(time)
+                precondition(sent.count == index + 1)
+                if fault, faults[index % LatencyBench.pumps] == nil { faults[index % LatencyBench.pumps] = time }
+            }
+        }
+
+        func sentTime(pump: Int, seq: Int) -> UInt64? {
+            lock.withLock {
+                let index = (seq - 1) * LatencyBench.pumps + pump
+                return index >= 0 && index < sent.count ? sent[index] : nil
+            }
+        }
+
+        /// The first faulty reading's time of the pump's current fault, once.
+        func takeFault(pump: Int) -> UInt64? { lock.withLock { faults.removeValue(forKey: pump) } }
+    }
+
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    static func run(seconds: Double, warmUp: Double, agentDirectory: String, work: String, name: String) async throws
+        -> Outcome
+    {
+        let site = try BenchSite(work: work, agentDirectory: agentDirectory, name: name)
+        defer { site.stopAll() }
+        let common = "site: bench\nstatus_interval_s: 1\n"
+        try site.launch("recorder", config: common + "recorder: {}\n")
+        try site.launch("evaluator", config: common + "evaluator: {}\n")
+        try site.launch(
+            "alerter",
+            config: common + "alerter:\n  rules:\n    vibration_high: {off_delay_s: 0, ack_required: false}\n")
+        try await site.waitOnline(["recorder", "evaluator", "alerter"], site: "bench")
+
+        let listener = try await site.client("latency-listener")
+        try await listener.subscribe("vigil/bench/evaluation/+", qos: .atMostOnce)
+        try await listener.subscribe("vigil/bench/alert/+/vibration_high", qos: .atMostOnce)
+        let publisher = try await site.client("latency-publisher")
+        let ledger = Ledger()
+        let collector = try TopicLevel("bench-collector")
+        let topics = Topics(site: try TopicLevel("bench"))
+        let assets = try (0..<pumps).map { try TopicLevel("pump-" + String(format: "%03d", $0)) }
+        let total = Int((warmUp + seconds) * 2000)
+
+        let feed = Task {
+            let interval: UInt64 = 500_000
+            let start = now()
+            var faulty: [Int: Int] = [:]
+            for index in 0..<total {
+                let due = start + UInt64(index) * interval
+                let wait = Int64(due) - Int64(now())
+                if wait > 50_000 { try await Task.sleep(for: .nanoseconds(wait)) }
+                let pump = index % pumps
+                // Every 250 ms after the warm-up, the next pump in turn starts a three-reading fault.
+                if index >= Int(warmUp * 2000), index % 500 == 0 { faulty[(index / 500) % pumps] = 3 }
+                let fault = (faulty[pump] ?? 0) > 0
+                if fault { faulty[pump]! -= 1 }
+                let reading = Reading(
+                    site: try TopicLevel("bench"), asset: assets[pump], kind: .pump, seq: UInt64(index / pumps + 1),
+                    ts: .now(), source: "bench",
+                    values: .init(scalars: [
+                        "flow_lps": 41.2, "suction_pressure_kpa": 118.6, "discharge_pressure_kpa": 341.5,
+                        "power_kw": 8.7, "speed_rpm": 1467, "motor_temperature_c": 48.1,
+                        "vibration_mm_s": fault ? 9.0 : 1.9 + Double(index % 7) / 100,
+                    ]),
+                    collector: collector)
+                let payload = reading.encodedJSON()
+                ledger.sent(index, at: now(), fault: fault)
+                try publisher.enqueue(
+                    MQTTMessage(topic: topics.telemetry(assets[pump]), payload: payload, qos: .atLeastOnce))
+            }
+        }
+        var evaluations: [Double] = []
+        var alerts: [Double] = []
+        let measureFrom = UInt64(warmUp * 1e9) + now()
+        let receive = Task {
+            for await message in listener.messages {
+                let arrived = now()
+                let levels = message.topic.split(separator: "/")
+                guard levels.count >= 4, let pump = Int(levels[3].dropFirst(5)) else { continue }
+                if levels[2] == "evaluation" {
+                    guard let evaluation = try? PayloadCodec.decode(Evaluation.self, from: message.payload),
+                        let sent = ledger.sentTime(pump: pump, seq: Int(evaluation.seq)), sent >= measureFrom
+                    else { continue }
+                    evaluations.append(Double(arrived - sent) / 1e6)
+                } else if !message.payload.isEmpty,
+                    String(decoding: message.payload, as: UTF8.self).contains("\"active_unacked\""),
+                    let sent = ledger.takeFault(pump: pump)
+                {
+                    alerts.append(Double(arrived - sent) / 1e6)
+                }
+            }
+            return (evaluations, alerts)
+        }
+        try await feed.value
+        // The last alarms of the run arrive within a second.
+        try await Task.sleep(for: .seconds(1))
+        await listener.disconnect()
+        await publisher.disconnect()
+        let (seenEvaluations, seenAlerts) = await receive.value
+        return Outcome(evaluation: seenEvaluations, alert: seenAlerts, faults: Int(seconds * 4))
+    }
+
+    /// The `fraction` percentile (0…1) of `values`, nearest rank.
+    static func percentile(_ values: [Double], _ fraction: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+    }
+}

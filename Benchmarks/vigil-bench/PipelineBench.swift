@@ -1,0 +1,81 @@
+import Foundation
+import VigilStore
+
+/// The whole pipeline at full speed: the collector replays a pump's history as fast as it can
+/// publish (`rate: max`, through its fsync'd outbox), the evaluator and alerter judge every
+/// reading, and the recorder commits each one and acknowledges it back to the collector.
+///
+/// The figure is readings committed to the recorder's database per second, from its first
+/// committed reading to its last: what a site's history can absorb, all four agents sharing the
+/// machine with the broker.
+enum PipelineBench {
+    /// A pump's history in the simulator's metrics (about 330 bytes a reading on the wire), one
+    /// reading a second of recorded time.
+    static func csv(rows: Int, path: String) throws {
+        var text = "ts,flow_lps,suction_pressure_kpa,discharge_pressure_kpa,power_kw,speed_rpm,"
+        text += "motor_temperature_c,vibration_mm_s\n"
+        for row in 0..<rows {
+            let wobble = Double(row % 17) / 17
+            text += "\(1_795_924_800 + row),\(41.2 + wobble),\(118.6 - wobble),\(341.5 + wobble),"
+            text += "\(8.7 + wobble / 10),\(1467 + row % 3),\(48.1 + wobble),\(1.9 + wobble / 20)\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    struct Outcome {
+        var readingsPerSecond: Double
+        /// CPU seconds per committed reading, by agent.
+        var cpuPerReading: [String: Double]
+    }
+
+    static func run(rows: Int, agentDirectory: String, work: String, name: String) async throws -> Outcome {
+        let site = try BenchSite(work: work, agentDirectory: agentDirectory, name: name)
+        defer { site.stopAll() }
+        let common = "site: bench\nstatus_interval_s: 1\n"
+        try site.launch("recorder", config: common + "recorder: {}\n")
+        try site.launch("evaluator", config: common + "evaluator: {}\n")
+        try site.launch("alerter", config: common + "alerter: {}\n")
+        try await site.waitOnline(["recorder", "evaluator", "alerter"], site: "bench")
+        let file = "\(site.work)/pump.csv"
+        try csv(rows: rows, path: file)
+        let agents = ["collector", "evaluator", "alerter", "recorder"]
+        try site.launch(
+            "collector",
+            config: common + """
+                collector:
+                  source: replay
+                  replay: {format: csv, path: \(file), asset: pump-1, kind: pump, rate: max}
+
+                """)
+        var before: [String: Double] = [:]
+        let path = "\(site.work)/recorder/history.db"
+        var first: (count: Int, at: Date)?
+        let deadline = Date().addingTimeInterval(300)
+        while true {
+            try await Task.sleep(for: .milliseconds(20))
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let count = try committed(path)
+            if first == nil, count > 0 {
+                first = (count, Date())
+                for agent in agents { before[agent] = cpuSeconds(site.pid(agent)) }
+            }
+            if count >= rows { break }
+            if Date() > deadline { throw BenchError("\(name): \(count) of \(rows) readings committed after 300 s") }
+        }
+        let ended = Date()
+        guard let first else { throw BenchError("\(name): nothing committed") }
+        let readings = Double(rows - first.count)
+        var cpu: [String: Double] = [:]
+        for agent in agents { cpu[agent] = (cpuSeconds(site.pid(agent)) - (before[agent] ?? 0)) / readings }
+        return Outcome(readingsPerSecond: readings / ended.timeIntervalSince(first.at), cpuPerReading: cpu)
+    }
+
+    static func committed(_ path: String) throws -> Int {
+        let database = try Database(path: path, readOnly: true)
+        defer { database.close() }
+        guard case .integer(let count) = try database.query("SELECT count(*) FROM telemetry").first?.first else {
+            return 0
+        }
+        return Int(count)
+    }
+}
