@@ -86,6 +86,11 @@ final class AgentSession<A: Agent>: Sendable {
     let initialSettings: A.Settings
     let source: String
     let configState = Mutex(ConfigState())
+    /// Set once the agent's subscriptions are acknowledged. Until then it does not say `online`:
+    /// a client that publishes the moment it sees `online` (a script, a test) must not lose its
+    /// message to a subscription still on its way, which the birth message on a first connect
+    /// after a start without a broker used to allow.
+    let subscribed = Latch()
 
     init(agent: A, loaded: ConfigLoader.Loaded<A.Settings>, log: Logger) {
         self.agent = agent
@@ -238,25 +243,26 @@ final class AgentSession<A: Agent>: Sendable {
     }
 
     private func watchConnection(_ client: MQTTClient, stop: AsyncStream<StopReason>.Continuation) async {
-        var subscribed = false
         for await event in client.events {
             switch event {
             case .connected(let sessionPresent):
                 log.notice("connected to the broker (session present: \(sessionPresent))")
-                if !subscribed {
+                if !subscribed.isSet {
                     do {
                         try await client.subscribe(topics.config(common.agentID))
                         for filter in agent.subscriptions(topics, agentID: common.agentID) {
                             try await client.subscribe(filter)
                         }
-                        subscribed = true
+                        subscribed.set()
                     } catch {
                         log.error("subscribing failed: \(error); will retry on the next connection")
                     }
                 }
-                let online = statusMessage(.online)
-                client.setBirth(online)
-                try? client.enqueue(online)
+                if subscribed.isSet {
+                    let online = statusMessage(.online)
+                    client.setBirth(online)
+                    try? client.enqueue(online)
+                }
                 notifier.status("connected to \(common.broker.host):\(common.broker.port)")
             case .disconnected(let reason):
                 log.warning("lost the broker (\(reason)); reconnecting with backoff")
@@ -294,6 +300,7 @@ final class AgentSession<A: Agent>: Sendable {
                 )
                 counters.set("publish_refused", to: refused)
             }
+            guard subscribed.isSet else { continue }
             let online = statusMessage(.online)
             client.setBirth(online)
             if client.isConnected { try? client.enqueue(online) }
