@@ -258,7 +258,7 @@ public struct AlerterAgent: Agent {
     }
 
     /// The event, which is history, goes through the outbox so a crash or a broker restart
-    /// cannot lose it; the hook runs for it.
+    /// cannot lose it. Runs on the state writer's thread, after the save that covers it.
     private func record(_ transition: AlarmBook.Transition, _ outbox: Outbox, _ context: AgentContext<Settings>) {
         guard let event = transition.event else { return }
         let alert = event.alert

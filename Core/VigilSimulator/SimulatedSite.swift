@@ -97,11 +97,14 @@ public struct SimulatedSite: Sendable {
                 Asset(id: try! TopicLevel("pump-1"), kind: .pump),
                 Asset(id: try! TopicLevel("pump-2"), kind: .pump),
             ]
-        assets += (3..<(configuration.stringCount + 1)).map(string)
-        assets += (2..<(configuration.chillerCount + 1)).map {
+        // Counts below the small site's are the small site (the settings refuse them anyway).
+        assets += (3..<max(3, configuration.stringCount + 1)).map(string)
+        assets += (2..<max(2, configuration.chillerCount + 1)).map {
             Asset(id: try! TopicLevel("chiller-\($0)"), kind: .chiller)
         }
-        assets += (3..<(configuration.pumpCount + 1)).map { Asset(id: try! TopicLevel("pump-\($0)"), kind: .pump) }
+        assets += (3..<max(3, configuration.pumpCount + 1)).map {
+            Asset(id: try! TopicLevel("pump-\($0)"), kind: .pump)
+        }
         return assets
     }
 

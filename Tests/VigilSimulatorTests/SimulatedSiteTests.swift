@@ -38,6 +38,11 @@ import VigilSimulator
             names[5] == "ups1-str03" && names[83] == "ups1-str81"
                 && names.suffix(3) == ["chiller-2", "pump-3", "pump-4"])
         #expect(Set(names).count == names.count)
+        // Fewer than the small site has is the small site, not a crash.
+        configuration.stringCount = 0
+        configuration.chillerCount = 0
+        configuration.pumpCount = 0
+        #expect(try SimulatedSite(seed: 7, configuration: configuration).assets.count == 5)
     }
 
     @Test func isReproducibleForASeed() {
