@@ -70,14 +70,3 @@ struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
-
-/// A process's CPU seconds and resident memory now: sampled at both ends of a window.
-struct ProcessSample {
-    var cpu: Double
-    var residentKB: Int
-
-    init(_ pid: Int32) {
-        cpu = cpuSeconds(pid)
-        residentKB = EvaluatorBench.residentKB(pid)
-    }
-}

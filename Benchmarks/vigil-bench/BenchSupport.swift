@@ -76,13 +76,8 @@ func stop(_ process: Process) {
 func collectorRate(binDirectory: String, work: String, modbusPorts: [Int], devicesPerPort: Int, seconds: Double)
     async throws -> (readingsPerSecond: Double, cpuPerReading: Double)
 {
-    let brokerPort = freePort()
-    try
-        "listener \(brokerPort) 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\nmax_inflight_messages 0\nsys_interval 1\nset_tcp_nodelay true\n\(getuid() == 0 ? "user root\n" : "")"
-        .write(toFile: "\(work)/mosquitto.conf", atomically: true, encoding: .utf8)
-    let broker = try start("/usr/sbin/mosquitto", ["-c", "\(work)/mosquitto.conf"], log: "\(work)/broker.log")
+    let (broker, brokerPort) = try RecorderBench.floodBroker(work: work, name: "collector")
     defer { stop(broker) }
-    usleep(300_000)
 
     var devices = ""
     var index = 0

@@ -52,9 +52,12 @@ enum EvaluatorBench {
     }
 
     /// VmRSS from /proc, in kB.
-    static func residentKB(_ pid: Int32) -> Int {
+    static func residentKB(_ pid: Int32) -> Int { statusKB(pid, "VmRSS:") }
+
+    /// A `/proc/<pid>/status` memory line (`VmRSS:`, `VmHWM:`), in kB.
+    static func statusKB(_ pid: Int32, _ field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) })
         else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }

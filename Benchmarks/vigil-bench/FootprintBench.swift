@@ -62,15 +62,9 @@ enum FootprintBench {
         }
         let committed = (try? PipelineBench.committed(path)) ?? 0
         outcome.readingsPerSecond = Double(committed - committedBefore) / Date().timeIntervalSince(started)
-        for agent in agents { outcome.peakMB[agent] = Double(peakKB(site.pid(agent))) / 1024 }
+        for agent in agents {
+            outcome.peakMB[agent] = Double(EvaluatorBench.statusKB(site.pid(agent), "VmHWM:")) / 1024
+        }
         return outcome
-    }
-
-    /// VmHWM from /proc, in kB: the most the process has had resident.
-    static func peakKB(_ pid: Int32) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
-        else { return 0 }
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 }

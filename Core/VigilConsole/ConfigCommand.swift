@@ -83,21 +83,8 @@ public struct ConfigCommand: AsyncParsableCommand {
             // One reader for the client's one message stream: first the retained status (the
             // error the agent reports now, if any, says nothing about the new revision), then the
             // agent's answer.
-            let (items, sink) = AsyncStream.makeStream(of: MQTTMessage?.self)
-            let messages = client.messages
-            let reader = Task {
-                for await message in messages { sink.yield(message) }
-            }
-            let timer = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(500))
-                    sink.yield(nil)
-                }
-            }
-            defer {
-                reader.cancel()
-                timer.cancel()
-            }
+            let feed = TickedMessages(client.messages, every: .milliseconds(500))
+            defer { feed.cancel() }
             try await client.subscribe(site.topics.status(id))
             try await client.subscribe(site.topics.config(id))
             var before: String?
@@ -106,7 +93,7 @@ public struct ConfigCommand: AsyncParsableCommand {
             var published = false
             var outcome: AgentStatus?
             let deadline = ContinuousClock.now + .seconds(10)
-            for await item in items {
+            for await item in feed.items {
                 if ContinuousClock.now > deadline { break }
                 guard let message = item else {
                     // Quiet: the retained status (if any) has been seen; time to publish.

@@ -62,22 +62,10 @@ public struct SiteOptions: ParsableArguments {
         let messages = client.messages
         try await client.subscribe(filter)
         var gathered: [MQTTMessage] = []
-        let (items, sink) = AsyncStream.makeStream(of: MQTTMessage?.self)
-        let reader = Task {
-            for await message in messages { sink.yield(message) }
-        }
-        let timer = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(300))
-                sink.yield(nil)
-            }
-        }
-        defer {
-            reader.cancel()
-            timer.cancel()
-        }
+        let feed = TickedMessages(messages, every: .milliseconds(300))
+        defer { feed.cancel() }
         var quietTicks = 0
-        for await item in items {
+        for await item in feed.items {
             if let item {
                 if item.retain { gathered.append(item) }
                 quietTicks = 0

@@ -37,40 +37,18 @@ public struct WatchCommand: AsyncParsableCommand {
         try await client.connect()
         var watch = SiteWatch(site: siteLevel)
         try await client.subscribe("\(watch.topics.root)/#")
-        emit("watching \(watch.topics.root)/# on \(brokerHost):\(brokerPort); Ctrl-C to stop")
-        let (ticks, tick) = AsyncStream.makeStream(of: Void.self)
-        let ticker = Task { [interval] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(interval))
-                tick.yield()
-            }
-        }
-        defer { ticker.cancel() }
+        Console.print("watching \(watch.topics.root)/# on \(brokerHost):\(brokerPort); Ctrl-C to stop")
         _ = watch.summary(now: .now())
-        // One loop over two sources keeps `watch` single-owner and free of locks.
-        await withTaskGroup(of: Void.self) { group in
-            let (events, sink) = AsyncStream.makeStream(of: MQTTMessage?.self)
-            group.addTask {
-                for await message in client.messages { sink.yield(message) }
-                sink.finish()
+        // One loop over messages and ticks keeps `watch` single-owner and free of locks.
+        let feed = TickedMessages(client.messages, every: .seconds(interval))
+        defer { feed.cancel() }
+        for await event in feed.items {
+            if let event {
+                for line in watch.ingest(topic: event.topic, payload: event.payload) { Console.print(line) }
+            } else {
+                Console.print(watch.summary(now: .now()))
             }
-            group.addTask {
-                for await _ in ticks { sink.yield(nil) }
-            }
-            for await event in events {
-                if let event {
-                    for line in watch.ingest(topic: event.topic, payload: event.payload) { emit(line) }
-                } else {
-                    emit(watch.summary(now: .now()))
-                }
-            }
-            group.cancelAll()
         }
     }
 
-    /// Straight to fd 1: stdout is block-buffered when piped, and a live view must not lag.
-    private func emit(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-    }
 }
