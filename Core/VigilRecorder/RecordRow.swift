@@ -46,24 +46,29 @@ enum RecordRow: Sendable {
         return metrics
     }
 
+    /// A reading's row; also how a stored reading is rolled up again after a crash.
+    static func telemetry(_ payload: [UInt8], text: String, maximumBytes: Int) throws(PayloadError) -> RecordRow {
+        if payload.count <= maximumBytes, let (reading, flat) = Reading.fastFlattened(payload) {
+            let metrics = reading.quality == .good ? flat.map { Metric(name: $0.name, value: $0.value) } : []
+            return .telemetry(
+                asset: reading.asset.rawValue, seq: Int64(clamping: reading.seq),
+                ts: reading.ts.millisecondsSinceEpoch, kind: reading.kind.rawValue,
+                collector: reading.collector?.rawValue, metrics: metrics, payload: text)
+        }
+        // Anything but a plainly valid reading: JSONDecoder names the field and the reason.
+        let reading = try PayloadCodec.decode(Reading.self, from: payload, maximumBytes: maximumBytes)
+        return .telemetry(
+            asset: reading.asset.rawValue, seq: Int64(clamping: reading.seq),
+            ts: reading.ts.millisecondsSinceEpoch, kind: reading.kind.rawValue,
+            collector: reading.collector?.rawValue, metrics: metrics(of: reading), payload: text)
+    }
+
     static func make(from message: MQTTMessage, topics: Topics, maximumBytes: Int) -> RecordRow {
         do throws(PayloadError) {
             let text = String(decoding: message.payload, as: UTF8.self)
             switch topics.parse(message.topic) {
             case .telemetry:
-                if message.payload.count <= maximumBytes, let (reading, flat) = Reading.fastFlattened(message.payload) {
-                    let metrics = reading.quality == .good ? flat.map { Metric(name: $0.name, value: $0.value) } : []
-                    return .telemetry(
-                        asset: reading.asset.rawValue, seq: Int64(clamping: reading.seq),
-                        ts: reading.ts.millisecondsSinceEpoch, kind: reading.kind.rawValue,
-                        collector: reading.collector?.rawValue, metrics: metrics, payload: text)
-                }
-                // Anything but a plainly valid reading: JSONDecoder names the field and the reason.
-                let reading = try PayloadCodec.decode(Reading.self, from: message.payload, maximumBytes: maximumBytes)
-                return .telemetry(
-                    asset: reading.asset.rawValue, seq: Int64(clamping: reading.seq),
-                    ts: reading.ts.millisecondsSinceEpoch, kind: reading.kind.rawValue,
-                    collector: reading.collector?.rawValue, metrics: metrics(of: reading), payload: text)
+                return try telemetry(message.payload, text: text, maximumBytes: maximumBytes)
             case .device:
                 let status = try PayloadCodec.decode(
                     DeviceStatus.self, from: message.payload, maximumBytes: maximumBytes)

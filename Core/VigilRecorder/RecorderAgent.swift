@@ -24,6 +24,8 @@ public struct RecorderAgent: Agent {
         public var rollupRetentionDays: Int
         /// The database's budget; past it the oldest raw rows are pruned.
         public var maxDatabaseBytes: Int
+        /// How long rollups wait in memory before they are written.
+        public var rollupInterval: Duration
     }
 
     public static let name = "recorder"
@@ -36,6 +38,7 @@ public struct RecorderAgent: Agent {
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
         try section.requireOnly([
             "database", "batch_max", "batch_ms", "max_pending", "retention_days", "rollup_retention_days", "max_db_mb",
+            "rollup_flush_s",
         ])
         return Settings(
             database: try section.optionalString("database"),
@@ -44,7 +47,8 @@ public struct RecorderAgent: Agent {
             maxPending: try section.int("max_pending", default: 100_000, in: 1000...10_000_000),
             retentionDays: try section.int("retention_days", default: 90, in: 1...36_500),
             rollupRetentionDays: try section.int("rollup_retention_days", default: 1825, in: 1...36_500),
-            maxDatabaseBytes: try section.int("max_db_mb", default: 2048, in: 1...10_000_000) << 20)
+            maxDatabaseBytes: try section.int("max_db_mb", default: 2048, in: 1...10_000_000) << 20,
+            rollupInterval: .seconds(try section.int("rollup_flush_s", default: 60, in: 1...3600)))
     }
 
     public static func validateChange(from current: Settings, to new: Settings) throws(ConfigError) {
@@ -148,6 +152,7 @@ public struct RecorderAgent: Agent {
                     if expire { lastExpiry = .now }
                     await maintain(store, context, expire: expire)
                 }
+                await flushRollups(store, context)
             }
             // Rows arrive in bulk: commit every batch that is due, not just one.
             while batch.isDue(now: .now), await flush(&batch, store, context) {}
@@ -160,7 +165,22 @@ public struct RecorderAgent: Agent {
                 break
             }
         }
-        await store.close()
+        do {
+            try await store.close()
+        } catch {
+            context.log.error("writing the last rollups failed; they are recomputed at the next start: \(error)")
+        }
+    }
+
+    private func flushRollups(_ store: RecorderStore, _ context: AgentContext<Settings>) async {
+        do {
+            let written = try await store.flushRollupsIfDue(every: context.settings.rollupInterval)
+            if written > 0 { context.counters.increment("rollups_written", by: written) }
+        } catch {
+            // The readings stay named in `rollup_pending`, so a retry or the next start writes them.
+            let count = context.counters.increment("rollups_failed")
+            if count <= 5 || count % 100 == 0 { context.log.error("writing rollups: \(error)") }
+        }
     }
 
     private func maintain(_ store: RecorderStore, _ context: AgentContext<Settings>, expire: Bool) async {

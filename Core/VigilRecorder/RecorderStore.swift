@@ -5,6 +5,18 @@ import VigilStore
 actor RecorderStore {
     private let database: Database
     private var ledger: SequenceLedger
+    /// Rollups of committed readings not yet written: each second of a battery site touches
+    /// thousands of (asset, metric, hour) rows, and writing them once a minute instead of with
+    /// every batch cuts the recorder's work at site load several times. `rollup_pending` names
+    /// the readings they hold, so a crash loses none of them.
+    private var unflushed = RollupBatch()
+    private var unflushedReadings = 0
+    private var unflushedSince: ContinuousClock.Instant?
+
+    /// Past either, the rollups are written early: they bound the memory held and the readings a
+    /// restart after a crash must roll up again (a replay at full speed spreads over many hours).
+    static let maximumUnflushedRollups = 20_000
+    static let maximumUnflushedReadings = 10_000
 
     struct Outcome: Sendable {
         var inserted: [String: Int] = [:]
@@ -21,6 +33,7 @@ actor RecorderStore {
         try database.execute("PRAGMA cache_size = -8192")
         try database.migrate(RecorderSchema.migrations)
         ledger = SequenceLedger(entries: try Self.loadLedger(database))
+        try Self.recoverRollups(database)
     }
 
     /// One transaction per batch: the commit is what makes many small writes cheap on flash. The
@@ -30,7 +43,9 @@ actor RecorderStore {
         var updated = ledger
         var touched: [String: Set<String>] = [:]
         var rollups = RollupBatch()
+        var rolled = 0
         try database.transaction {
+            let pending = try database.cached("INSERT OR IGNORE INTO rollup_pending (asset, seq) VALUES (?, ?)")
             for row in rows {
                 let (table, changes) = try insert(row, now)
                 if changes == 0 { outcome.duplicates += 1 } else { outcome.inserted[table, default: 0] += 1 }
@@ -43,13 +58,16 @@ actor RecorderStore {
                     continue
                 }
                 // Only a reading stored for the first time counts, so the rollups are exact too.
-                if changes > 0 { rollups.add(asset: asset, ts: ts, metrics: metrics) }
+                if changes > 0, !metrics.isEmpty {
+                    rollups.add(asset: asset, ts: ts, metrics: metrics)
+                    _ = try pending.run(.text(asset), .integer(seq))
+                    rolled += 1
+                }
                 if let collector {
                     updated.record(collector: collector, asset: asset, seq: UInt64(seq))
                     touched[collector, default: []].insert(asset)
                 }
             }
-            try save(rollups.rollups())
             let save = try database.cached(
                 "INSERT OR REPLACE INTO ledger (collector, asset, committed, above) VALUES (?, ?, ?, ?)")
             for (collector, assets) in touched {
@@ -62,6 +80,11 @@ actor RecorderStore {
             }
         }
         ledger = updated
+        if rolled > 0 {
+            unflushed.merge(rollups)
+            unflushedReadings += rolled
+            unflushedSince = unflushedSince ?? .now
+        }
         for (collector, assets) in touched.sorted(by: { $0.key < $1.key }) {
             guard let level = try? TopicLevel(collector) else { continue }
             outcome.acknowledgements.append(ledger.acknowledgement(collector: level, assets: assets.sorted()))
@@ -70,8 +93,60 @@ actor RecorderStore {
         return outcome
     }
 
+    /// Writes the rollups held in memory, if `interval` has passed since the oldest of them or too
+    /// many are held; returns how many rollup rows it wrote.
+    func flushRollupsIfDue(every interval: Duration) throws -> Int {
+        guard let since = unflushedSince else { return 0 }
+        guard
+            .now - since >= interval || unflushed.count >= Self.maximumUnflushedRollups
+                || unflushedReadings >= Self.maximumUnflushedReadings
+        else { return 0 }
+        return try flushRollups()
+    }
+
+    /// Adds the rollups held in memory to the stored ones and forgets which readings they came
+    /// from, in one transaction, so after a crash every reading is rolled up exactly once.
+    @discardableResult
+    func flushRollups() throws -> Int {
+        guard !unflushed.isEmpty else { return 0 }
+        let written = try Self.writeRollups(unflushed, database)
+        unflushed = RollupBatch()
+        unflushedReadings = 0
+        unflushedSince = nil
+        return written
+    }
+
+    private static func writeRollups(_ batch: RollupBatch, _ database: Database) throws -> Int {
+        let rollups = batch.rollups()
+        try database.transaction {
+            try save(rollups, database)
+            _ = try database.run("DELETE FROM rollup_pending")
+        }
+        return rollups.count
+    }
+
+    /// Rolls up again the readings whose rollups were still in memory when the recorder stopped
+    /// without writing them (a crash, a kill, a power cut), from their stored payloads.
+    private static func recoverRollups(_ database: Database) throws {
+        var unflushed = RollupBatch()
+        let pending = try database.prepare(
+            """
+            SELECT t.payload FROM rollup_pending p JOIN telemetry t ON t.asset = p.asset AND t.seq = p.seq
+            """)
+        while try pending.step() {
+            guard let payload = pending.text(at: 0),
+                case .telemetry(let asset, _, let ts, _, _, let metrics, _)? = try? RecordRow.telemetry(
+                    Array(payload.utf8), text: "", maximumBytes: .max)
+            else { continue }
+            unflushed.add(asset: asset, ts: ts, metrics: metrics)
+        }
+        pending.reset()
+        // Rows pruned before the crash left their names behind; those go with the rest.
+        _ = try writeRollups(unflushed, database)
+    }
+
     /// Adds a batch's rollups to the stored ones (SQLite computes every SET from the old row).
-    private func save(_ rollups: [Rollup.Key: Rollup]) throws {
+    private static func save(_ rollups: [Rollup.Key: Rollup], _ database: Database) throws {
         guard !rollups.isEmpty else { return }
         let upsert = try database.cached(
             """
@@ -120,6 +195,8 @@ actor RecorderStore {
     /// - Parameter expire: whether to apply retention too; the budget is checked every time.
     func maintain(now: Int64, rawDays: Int, rollupDays: Int, maxBytes: Int, expire: Bool = true) throws -> Maintenance {
         var result = Maintenance()
+        // Pruning or expiring a reading whose rollup is only in memory would lose it after a crash.
+        try flushRollups()
         let rawCutoff = now - Int64(rawDays) * 86_400_000
         let keepCutoff = now - Int64(rollupDays) * 86_400_000
         if expire {
@@ -176,7 +253,11 @@ actor RecorderStore {
         return Int(count)
     }
 
-    func close() { database.close() }
+    /// Writes the rollups held, then closes: a clean stop leaves no reading to roll up again.
+    func close() throws {
+        defer { database.close() }
+        try flushRollups()
+    }
 
     private func insert(_ row: RecordRow, _ now: Int64) throws(SQLiteError) -> (String, Int) {
         switch row {

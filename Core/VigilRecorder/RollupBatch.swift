@@ -17,13 +17,22 @@ struct RollupBatch: Sendable {
     }
 
     private var groups: [Slot: Group] = [:]
+    /// Hourly rollups held, which bounds the memory of rollups waiting to be written.
+    private(set) var count = 0
 
     var isEmpty: Bool { groups.isEmpty }
 
     mutating func add(asset: String, ts: Int64, metrics: [RecordRow.Metric]) {
         guard !metrics.isEmpty else { return }
         let slot = Slot(asset: asset, start: Rollup.Period.hour.start(of: ts))
-        groups[slot, default: Group()].add(metrics)
+        count += groups[slot, default: Group()].add(metrics)
+    }
+
+    /// Adds another batch's rollups, as if its readings had been added here.
+    mutating func merge(_ other: RollupBatch) {
+        for (slot, group) in other.groups {
+            count += groups[slot, default: Group()].merge(group)
+        }
     }
 
     /// Every hourly rollup of the batch, and each day's as the merge of its hours.
@@ -42,39 +51,41 @@ struct RollupBatch: Sendable {
 }
 
 extension RollupBatch.Group {
-    mutating func add(_ metrics: [RecordRow.Metric]) {
-        if index == nil, metrics.count <= names.count {
-            var same = true
-            for (position, metric) in metrics.enumerated() where names[position] != metric.name {
-                same = false
-                break
-            }
-            if same {
-                for (position, metric) in metrics.enumerated() { rollups[position].add(metric.value) }
-                return
-            }
-        }
-        if names.isEmpty {
-            names = metrics.map(\.name)
-            rollups = metrics.map { metric in
-                var rollup = Rollup()
-                rollup.add(metric.value)
-                return rollup
-            }
-            return
+    /// Returns how many metrics were new to the group.
+    mutating func add(_ metrics: [RecordRow.Metric]) -> Int {
+        combine(metrics.count, name: { metrics[$0].name }, update: { $0.add(metrics[$1].value) })
+    }
+
+    /// Returns how many metrics were new to the group.
+    mutating func merge(_ other: Self) -> Int {
+        combine(other.names.count, name: { other.names[$0] }, update: { $0.merge(other.rollups[$1]) })
+    }
+
+    /// Finds the rollup of each of `count` metrics, by position while the names come in the
+    /// group's order and through an index once they do not, and hands it to `update`.
+    private mutating func combine(
+        _ count: Int, name: (Int) -> String, update: (inout Rollup, Int) -> Void
+    ) -> Int {
+        if index == nil, count <= names.count, (0..<count).allSatisfy({ names[$0] == name($0) }) {
+            for position in 0..<count { update(&rollups[position], position) }
+            return 0
         }
         var index = self.index ?? Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        for metric in metrics {
-            if let position = index[metric.name] {
-                rollups[position].add(metric.value)
+        var added = 0
+        for source in 0..<count {
+            let metric = name(source)
+            if let position = index[metric] {
+                update(&rollups[position], source)
             } else {
-                index[metric.name] = names.count
-                names.append(metric.name)
-                var rollup = Rollup()
-                rollup.add(metric.value)
-                rollups.append(rollup)
+                index[metric] = names.count
+                names.append(metric)
+                rollups.append(Rollup())
+                update(&rollups[rollups.count - 1], source)
+                added += 1
             }
         }
-        self.index = index
+        // A group that took its names from this reading keeps matching by position.
+        self.index = names.count == added ? nil : index
+        return added
     }
 }

@@ -79,6 +79,40 @@ struct NothingLostTests {
         let missing = try await Self.missing(harness, within: .seconds(30))
         #expect(missing.isEmpty, "\(missing)\nrecorder:\n\(recorder.log)\ncollector:\n\(collector.log)")
         #expect(collector.isRunning)
+        // Each kill lost rollups held in memory; the restarts rolled those readings up again.
+        collector.signal(SIGTERM)
+        _ = await collector.waitForExit(within: .seconds(3))
+        try await Task.sleep(for: .milliseconds(500))
+        recorder.signal(SIGTERM)
+        #expect(await recorder.waitForExit(within: .seconds(3)) == 0)
+        try Self.expectExactRollups(harness)
+    }
+
+    /// Every metric's hourly and daily rollups count each good reading of its asset once.
+    static func expectExactRollups(_ harness: SiteHarness) throws {
+        let database = try Database(path: "\(harness.directory)/recorder/history.db", readOnly: true)
+        defer { database.close() }
+        var good: [String: Int64] = [:]
+        for row in try database.query("SELECT asset, payload FROM telemetry") {
+            guard case .text(let asset) = row[0], case .text(let payload) = row[1] else { continue }
+            let reading = try PayloadCodec.decode(Reading.self, from: Array(payload.utf8))
+            if reading.quality == .good { good[asset, default: 0] += 1 }
+        }
+        #expect(!good.isEmpty)
+        for period in ["hour", "day"] {
+            var counted: [String: Set<Int64>] = [:]
+            for row in try database.query(
+                "SELECT asset, metric, sum(count) FROM rollups WHERE period = ? GROUP BY asset, metric", .text(period))
+            {
+                guard case .text(let asset) = row[0], case .integer(let count) = row[2] else { continue }
+                counted[asset, default: []].insert(count)
+            }
+            for (asset, readings) in good {
+                #expect(counted[asset] == [readings], "\(period) rollups of \(asset): \(counted[asset] ?? [])")
+            }
+        }
+        let pending = try database.query("SELECT count(*) FROM rollup_pending").first
+        #expect(pending == [.integer(0)], "a clean stop writes every rollup")
     }
 
     @Test(.timeLimit(.minutes(2)))

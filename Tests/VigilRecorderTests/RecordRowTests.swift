@@ -113,7 +113,7 @@ import VigilMQTT
         #expect(again.inserted["telemetry"] == 1)
         #expect(again.duplicates == 3)
         #expect(try await store.count("telemetry") == 4)
-        await store.close()
+        try await store.close()
     }
 
     @Test func acknowledgesWhatWasCommittedAndRemembersItAcrossARestart() async throws {
@@ -129,7 +129,7 @@ import VigilMQTT
         #expect(ack.collector.rawValue == "c1")
         #expect(ack.assets["a"] == Acknowledgement.Progress(committed: 2, latest: 4, gaps: [3...3]))
         #expect(ack.assets["b"] == Acknowledgement.Progress(committed: 1))
-        await store.close()
+        try await store.close()
 
         let reopened = try RecorderStore(path: path)
         // A duplicate is acknowledged too: the collector sent it again because it missed the ack.
@@ -137,7 +137,7 @@ import VigilMQTT
         #expect(second.duplicates == 1)
         #expect(second.acknowledgements.first?.assets["a"] == Acknowledgement.Progress(committed: 4))
         #expect(second.acknowledgements.first?.assets["b"] == nil)
-        await reopened.close()
+        try await reopened.close()
     }
 
     @Test func readingsWithoutACollectorAreStoredButNotAcknowledged() async throws {
@@ -148,6 +148,6 @@ import VigilMQTT
             receivedAt: 1)
         #expect(outcome.inserted["telemetry"] == 1)
         #expect(outcome.acknowledgements.isEmpty)
-        await store.close()
+        try await store.close()
     }
 }

@@ -63,6 +63,46 @@ import Testing
         }
     }
 
+    @Test func mergedBatchesEqualOneBatchOfAllTheirReadings() {
+        let base: Int64 = 1_795_910_400_000
+        var readings: [(asset: String, ts: Int64, metrics: [Metric])] = []
+        for index in 0..<600 {
+            var names = ["flow", "head", "speed"]
+            if index % 7 == 0 { names.reverse() }
+            if index % 11 == 0 { names.append("late") }
+            readings.append(
+                (
+                    asset: "a\(index % 3)", ts: base + Int64(index) * 41_000,
+                    metrics: names.map { Metric(name: $0, value: Double(index % 13) + Double($0.count) / 10) }
+                ))
+        }
+        var whole = RollupBatch()
+        var merged = RollupBatch()
+        for chunk in stride(from: 0, to: readings.count, by: 50) {
+            var part = RollupBatch()
+            for reading in readings[chunk..<chunk + 50] {
+                whole.add(asset: reading.asset, ts: reading.ts, metrics: reading.metrics)
+                part.add(asset: reading.asset, ts: reading.ts, metrics: reading.metrics)
+            }
+            merged.merge(part)
+        }
+        let expected = keyed(readings)
+        let actual = merged.rollups()
+        #expect(actual.count == expected.count)
+        #expect(merged.count == expected.keys.filter { $0.period == .hour }.count)
+        #expect(whole.count == merged.count)
+        for (key, rollup) in expected {
+            guard let got = actual[key] else {
+                Issue.record("missing \(key)")
+                continue
+            }
+            #expect(got.count == rollup.count, "\(key)")
+            #expect(abs(got.mean - rollup.mean) < 1e-9, "\(key)")
+            #expect(abs(got.m2 - rollup.m2) < 1e-6, "\(key)")
+            #expect(got.min == rollup.min && got.max == rollup.max, "\(key)")
+        }
+    }
+
     @Test func readingsWithoutMetricsAddNothing() {
         var batch = RollupBatch()
         batch.add(asset: "a", ts: 0, metrics: [])

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import VigilDomain
 import VigilStore
 
 @testable import VigilRecorder
@@ -37,11 +38,16 @@ import VigilStore
         return String(cString: mkdtemp(&template)!) + "/history.db"
     }()
 
+    /// A row as the recorder makes it, with the real payload: a restart rolls it up again from that.
     func reading(_ seq: Int64, ts: Int64, value: Double, padding: Int = 0) -> RecordRow {
-        .telemetry(
+        let reading = Reading(
+            site: try! TopicLevel("demo"), asset: try! TopicLevel("a"), kind: .pump, seq: UInt64(seq),
+            ts: Timestamp(millisecondsSinceEpoch: ts), source: "sim", quality: .good,
+            values: .init(scalars: ["flow_lps": value]), collector: try! TopicLevel("c"))
+        return .telemetry(
             asset: "a", seq: seq, ts: ts, kind: "pump", collector: "c",
             metrics: [.init(name: "flow_lps", value: value)],
-            payload: "{\"flow_lps\":\(value)}" + String(repeating: " ", count: padding))
+            payload: String(decoding: reading.encodedJSON(), as: UTF8.self) + String(repeating: " ", count: padding))
     }
 
     func rollup(_ database: Database, _ period: String) throws -> [SQLValue]? {
@@ -57,7 +63,27 @@ import VigilStore
         _ = try await store.write([1, 2, 3].map { reading($0, ts: hour + $0, value: Double($0) * 10) }, receivedAt: 1)
         // The second batch repeats reading 3: a duplicate must not count twice.
         _ = try await store.write([3, 4].map { reading($0, ts: hour + $0, value: Double($0) * 10) }, receivedAt: 2)
-        await store.close()
+        try await store.close()
+        let database = try Database(path: path, readOnly: true)
+        defer { database.close() }
+        #expect(try rollup(database, "hour") == [.integer(4), .real(25), .real(10), .real(40)])
+        #expect(try rollup(database, "day") == [.integer(4), .real(25), .real(10), .real(40)])
+    }
+
+    @Test func rollupsWaitInMemoryAndAreRecomputedAfterACrash() async throws {
+        let hour: Int64 = 1_795_924_800_000
+        var store: RecorderStore? = try RecorderStore(path: path)
+        _ = try await store?.write([1, 2, 3].map { reading($0, ts: hour + $0, value: Double($0) * 10) }, receivedAt: 1)
+        #expect(try await store?.flushRollupsIfDue(every: .seconds(3600)) == 0)
+        #expect(try await store?.count("rollups") == 0, "written once a minute, not with every batch")
+        #expect(try await store?.count("rollup_pending") == 3)
+        // A kill: the connection goes without the rollups held in memory being written.
+        store = nil
+        let restarted = try RecorderStore(path: path)
+        #expect(try await restarted.count("rollup_pending") == 0)
+        _ = try await restarted.write([3, 4].map { reading($0, ts: hour + $0, value: Double($0) * 10) }, receivedAt: 2)
+        #expect(try await restarted.flushRollupsIfDue(every: .zero) == 2, "one hourly and one daily row")
+        try await restarted.close()
         let database = try Database(path: path, readOnly: true)
         defer { database.close() }
         #expect(try rollup(database, "hour") == [.integer(4), .real(25), .real(10), .real(40)])
@@ -79,7 +105,7 @@ import VigilStore
         let result = try await store.maintain(now: start, rawDays: 36_500, rollupDays: 36_500, maxBytes: budget)
         #expect(result.prunedForBudget > 0)
         #expect(result.usedBytes <= budget)
-        await store.close()
+        try await store.close()
         let database = try Database(path: path, readOnly: true)
         defer { database.close() }
         let kept = try database.query("SELECT count(*), min(seq), max(seq) FROM telemetry").first
@@ -104,6 +130,6 @@ import VigilStore
         #expect(result.expired == 1)
         #expect(try await store.count("telemetry") == 1)
         #expect(try await store.count("rollups") == 4)
-        await store.close()
+        try await store.close()
     }
 }
