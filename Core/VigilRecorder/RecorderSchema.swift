@@ -47,13 +47,13 @@ enum RecorderSchema {
                 CREATE INDEX evaluations_ts ON evaluations (ts_ms);
                 CREATE INDEX device_status_ts ON device_status (ts_ms);
                 """),
-        // Readings whose rollups are still only in the recorder's memory: the rollups are written
-        // once a minute, and after a crash these rows are rolled up again from the stored payload.
+        // Readings whose rollups are still only in the recorder's memory, as ranges of each
+        // asset's sequence numbers ("1-60,62-80"): the rollups are written once a minute, and
+        // after a crash these readings are rolled up again from their stored payloads.
         Migration(
             version: 3,
             sql: """
-                CREATE TABLE rollup_pending (
-                    asset TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (asset, seq)) WITHOUT ROWID;
+                CREATE TABLE rollup_pending (asset TEXT PRIMARY KEY, seqs TEXT NOT NULL) WITHOUT ROWID;
                 """),
     ]
 }

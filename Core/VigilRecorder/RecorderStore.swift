@@ -8,9 +8,12 @@ actor RecorderStore {
     /// Rollups of committed readings not yet written: each second of a battery site touches
     /// thousands of (asset, metric, hour) rows, and writing them once a minute instead of with
     /// every batch cuts the recorder's work at site load several times. `rollup_pending` names
-    /// the readings they hold, so a crash loses none of them.
+    /// the readings they hold (ranges of each asset's numbers, committed with the readings), so a
+    /// crash loses none of them.
     private var unflushed = RollupBatch()
-    private var unflushedReadings = 0
+    /// The readings stored since the rollups were last written, per asset, as in `rollup_pending`.
+    private var unflushedReadings: [String: SequenceRanges] = [:]
+    private var unflushedCount = 0
     private var unflushedSince: ContinuousClock.Instant?
 
     /// Past either, the rollups are written early: they bound the memory held and the readings a
@@ -43,11 +46,14 @@ actor RecorderStore {
         var updated = ledger
         var touched: [String: Set<String>] = [:]
         var rollups = RollupBatch()
-        var rolled = 0
+        var pending = unflushedReadings
+        var pendingTouched: Set<String> = []
         try database.transaction {
-            let pending = try database.cached("INSERT OR IGNORE INTO rollup_pending (asset, seq) VALUES (?, ?)")
+            // Looked up once a batch: the statement cache is keyed by the SQL text, and hashing
+            // that for every reading was a measurable share of a flood.
+            let telemetry = try database.cached(Self.insertTelemetry)
             for row in rows {
-                let (table, changes) = try insert(row, now)
+                let (table, changes) = try insert(row, now, telemetry: telemetry)
                 if changes == 0 { outcome.duplicates += 1 } else { outcome.inserted[table, default: 0] += 1 }
                 if case .alertEvent(_, _, _, _, _, _, let alerter?, let seq?, _) = row {
                     // The alerter's events are one numbered stream, acknowledged like readings.
@@ -58,15 +64,20 @@ actor RecorderStore {
                     continue
                 }
                 // Only a reading stored for the first time counts, so the rollups are exact too.
-                if changes > 0, !metrics.isEmpty {
+                if changes > 0 {
                     rollups.add(asset: asset, ts: ts, metrics: metrics)
-                    _ = try pending.run(.text(asset), .integer(seq))
-                    rolled += 1
+                    pending[asset, default: SequenceRanges()].insert(UInt64(clamping: seq))
+                    pendingTouched.insert(asset)
                 }
                 if let collector {
                     updated.record(collector: collector, asset: asset, seq: UInt64(seq))
                     touched[collector, default: []].insert(asset)
                 }
+            }
+            // One row per asset, not per reading: a flood stores thousands of readings a batch.
+            let names = try database.cached("INSERT OR REPLACE INTO rollup_pending (asset, seqs) VALUES (?, ?)")
+            for asset in pendingTouched {
+                try names.run(.text(asset), .text(pending[asset, default: SequenceRanges()].text))
             }
             let save = try database.cached(
                 "INSERT OR REPLACE INTO ledger (collector, asset, committed, above) VALUES (?, ?, ?, ?)")
@@ -75,14 +86,15 @@ actor RecorderStore {
                     let entry = updated.entries[.init(collector: collector, asset: asset)] ?? .init()
                     try save.run(
                         .text(collector), .text(asset), .integer(Int64(entry.committed)),
-                        .text(entry.above.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")))
+                        .text(entry.above.text))
                 }
             }
         }
         ledger = updated
-        if rolled > 0 {
+        if !pendingTouched.isEmpty {
             unflushed.merge(rollups)
-            unflushedReadings += rolled
+            unflushedReadings = pending
+            unflushedCount += outcome.inserted["telemetry", default: 0]
             unflushedSince = unflushedSince ?? .now
         }
         for (collector, assets) in touched.sorted(by: { $0.key < $1.key }) {
@@ -99,7 +111,7 @@ actor RecorderStore {
         guard let since = unflushedSince else { return 0 }
         guard
             .now - since >= interval || unflushed.count >= Self.maximumUnflushedRollups
-                || unflushedReadings >= Self.maximumUnflushedReadings
+                || unflushedCount >= Self.maximumUnflushedReadings
         else { return 0 }
         return try flushRollups()
     }
@@ -111,7 +123,8 @@ actor RecorderStore {
         guard !unflushed.isEmpty else { return 0 }
         let written = try Self.writeRollups(unflushed, database)
         unflushed = RollupBatch()
-        unflushedReadings = 0
+        unflushedReadings = [:]
+        unflushedCount = 0
         unflushedSince = nil
         return written
     }
@@ -129,19 +142,27 @@ actor RecorderStore {
     /// without writing them (a crash, a kill, a power cut), from their stored payloads.
     private static func recoverRollups(_ database: Database) throws {
         var unflushed = RollupBatch()
-        let pending = try database.prepare(
-            """
-            SELECT t.payload FROM rollup_pending p JOIN telemetry t ON t.asset = p.asset AND t.seq = p.seq
-            """)
-        while try pending.step() {
-            guard let payload = pending.text(at: 0),
-                case .telemetry(let asset, _, let ts, _, _, let metrics, _)? = try? RecordRow.telemetry(
-                    Array(payload.utf8), text: "", maximumBytes: .max)
-            else { continue }
-            unflushed.add(asset: asset, ts: ts, metrics: metrics)
+        let payloads = try database.prepare(
+            "SELECT payload FROM telemetry WHERE asset = ? AND seq BETWEEN ? AND ? ORDER BY seq")
+        for row in try database.query("SELECT asset, seqs FROM rollup_pending") {
+            guard case .text(let asset) = row[0], case .text(let seqs) = row[1] else { continue }
+            for range in SequenceRanges(text: seqs).ranges {
+                try payloads.bind([
+                    .text(asset), .integer(Int64(clamping: range.lowerBound)),
+                    .integer(Int64(clamping: range.upperBound)),
+                ])
+                defer { payloads.reset() }
+                while try payloads.step() {
+                    // Readings that were not good give no metrics, as when they arrived.
+                    guard let payload = payloads.text(at: 0),
+                        case .telemetry(_, _, let ts, _, _, let metrics, _)? = try? RecordRow.telemetry(
+                            Array(payload.utf8), text: "", maximumBytes: .max)
+                    else { continue }
+                    unflushed.add(asset: asset, ts: ts, metrics: metrics)
+                }
+            }
         }
-        pending.reset()
-        // Rows pruned before the crash left their names behind; those go with the rest.
+        // Readings pruned before the crash are simply gone from the ranges' rows.
         _ = try writeRollups(unflushed, database)
     }
 
@@ -173,12 +194,8 @@ actor RecorderStore {
             guard case .text(let collector) = row[0], case .text(let asset) = row[1],
                 case .integer(let committed) = row[2], case .text(let above) = row[3]
             else { continue }
-            var entry = SequenceLedger.Entry(committed: UInt64(committed))
-            for part in above.split(separator: ",") {
-                let bounds = part.split(separator: "-").compactMap { UInt64($0) }
-                if bounds.count == 2, bounds[0] <= bounds[1] { entry.above.append(bounds[0]...bounds[1]) }
-            }
-            entries[.init(collector: collector, asset: asset)] = entry
+            entries[.init(collector: collector, asset: asset)] = SequenceLedger.Entry(
+                committed: UInt64(committed), above: SequenceRanges(text: above))
         }
         return entries
     }
@@ -259,11 +276,13 @@ actor RecorderStore {
         try flushRollups()
     }
 
-    private func insert(_ row: RecordRow, _ now: Int64) throws(SQLiteError) -> (String, Int) {
+    private static let insertTelemetry =
+        "INSERT OR IGNORE INTO telemetry (asset, seq, ts_ms, kind, received_ms, payload) VALUES (?, ?, ?, ?, ?, ?)"
+
+    private func insert(_ row: RecordRow, _ now: Int64, telemetry: Statement) throws(SQLiteError) -> (String, Int) {
         switch row {
         case .telemetry(let asset, let seq, let ts, let kind, _, _, let payload):
-            let changes = try database.run(
-                "INSERT OR IGNORE INTO telemetry (asset, seq, ts_ms, kind, received_ms, payload) VALUES (?, ?, ?, ?, ?, ?)",
+            let changes = try telemetry.run(
                 .text(asset), .integer(seq), .integer(ts), .text(kind), .integer(now), .text(payload))
             return ("telemetry", changes)
         case .evaluation(let asset, let seq, let ts, let score, let findings, let payload):

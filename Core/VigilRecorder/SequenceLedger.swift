@@ -15,53 +15,27 @@ struct SequenceLedger: Sendable, Equatable {
 
     struct Entry: Sendable, Equatable {
         var committed: UInt64 = 0
-        /// Stored ranges above `committed + 1`, sorted, disjoint and not adjacent.
-        var above: [ClosedRange<UInt64>] = []
+        /// Stored ranges above `committed + 1`.
+        var above = SequenceRanges()
 
         var progress: Acknowledgement.Progress {
             var gaps: [ClosedRange<UInt64>] = []
             var next = committed + 1
-            for range in above {
+            for range in above.ranges {
                 gaps.append(next...range.lowerBound - 1)
                 next = range.upperBound + 1
             }
-            return Acknowledgement.Progress(committed: committed, latest: above.last?.upperBound, gaps: gaps)
+            return Acknowledgement.Progress(committed: committed, latest: above.ranges.last?.upperBound, gaps: gaps)
         }
 
         /// Returns false when `seq` was already stored.
         mutating func record(_ seq: UInt64) -> Bool {
             guard seq > committed else { return false }
-            if seq == committed + 1 {
-                committed = seq
-                if let first = above.first, first.lowerBound == committed + 1 {
-                    committed = first.upperBound
-                    above.removeFirst()
-                }
-                return true
-            }
-            // Binary search for the first range that ends at or after seq - 1.
-            var low = 0
-            var high = above.count
-            while low < high {
-                let middle = (low + high) / 2
-                if above[middle].upperBound + 1 < seq { low = middle + 1 } else { high = middle }
-            }
-            if low < above.count && above[low].contains(seq) { return false }
-            let joinsBelow = low < above.count && above[low].upperBound + 1 == seq
-            let joinsAbove =
-                joinsBelow
-                ? (low + 1 < above.count && above[low + 1].lowerBound == seq + 1)
-                : (low < above.count && above[low].lowerBound == seq + 1)
-            switch (joinsBelow, joinsAbove) {
-            case (true, true):
-                above[low] = above[low].lowerBound...above[low + 1].upperBound
-                above.remove(at: low + 1)
-            case (true, false):
-                above[low] = above[low].lowerBound...seq
-            case (false, true):
-                above[low] = seq...above[low].upperBound
-            case (false, false):
-                above.insert(seq...seq, at: low)
+            guard seq == committed + 1 else { return above.insert(seq) }
+            committed = seq
+            if let first = above.ranges.first, first.lowerBound == committed + 1 {
+                committed = first.upperBound
+                _ = above.removeFirst()
             }
             return true
         }
@@ -81,7 +55,9 @@ struct SequenceLedger: Sendable, Equatable {
 
     /// Missing ranges over every asset of one collector.
     func gapCount(collector: String) -> Int {
-        entries.reduce(0) { total, entry in total + (entry.key.collector == collector ? entry.value.above.count : 0) }
+        entries.reduce(0) { total, entry in
+            total + (entry.key.collector == collector ? entry.value.above.ranges.count : 0)
+        }
     }
 
     /// The acknowledgement for `assets` of one collector.

@@ -99,3 +99,28 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct SequenceRangesTests {
+    @Test func numbersInAnyOrderBecomeTheFewestRanges() {
+        var ranges = SequenceRanges()
+        for seq: UInt64 in [5, 6, 7, 1, 3, 2, 10, 9, 20] {
+            let new = ranges.insert(seq)
+            #expect(new)
+        }
+        #expect(ranges.ranges == [1...3, 5...7, 9...10, 20...20])
+        let again = [ranges.insert(6), ranges.insert(20)]
+        #expect(again == [false, false], "numbers already there")
+        let gaps = [ranges.insert(4), ranges.insert(8)]
+        #expect(gaps == [true, true])
+        #expect(ranges.ranges == [1...10, 20...20])
+    }
+
+    @Test func textRoundTripsAndSkipsWhatIsMalformed() {
+        var ranges = SequenceRanges()
+        for seq: UInt64 in [1, 2, 3, 7, 9, 10] { ranges.insert(seq) }
+        #expect(ranges.text == "1-3,7-7,9-10")
+        #expect(SequenceRanges(text: ranges.text) == ranges)
+        #expect(SequenceRanges(text: "9-10,x,5-2,1-3,7-7").ranges == [1...3, 7...7, 9...10])
+        #expect(SequenceRanges(text: "").isEmpty)
+    }
+}
