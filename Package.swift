@@ -137,7 +137,7 @@ let package = Package(
             name: "vigil-bench",
             dependencies: [
                 "VigilAlerter", "VigilCollector", "VigilDomain", "VigilEvaluator", "VigilModbus", "VigilMQTT",
-                "VigilStore",
+                "VigilRecorder", "VigilStore",
             ],
             path: "Benchmarks/vigil-bench", swiftSettings: strict),
 

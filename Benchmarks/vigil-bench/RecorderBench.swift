@@ -1,6 +1,7 @@
 import Foundation
 import VigilDomain
 import VigilMQTT
+import VigilRecorder
 import VigilStore
 
 /// The recorder binary fed battery readings at QoS 1 as fast as one client publishes them, with
@@ -63,6 +64,18 @@ enum RecorderBench {
             index = end
         }
         return Double(payloads.count) / Date().timeIntervalSince(start)
+    }
+
+    /// Readings per second through the recorder's decoding and store in process, database
+    /// creation excluded.
+    static func storeRate(_ payloads: [(topic: String, payload: [UInt8])], path: String) async throws -> Double {
+        let messages = payloads.map { MQTTMessage(topic: $0.topic, payload: $0.payload) }
+        let started = Date()
+        let stored = try await RecorderProbe.store(messages, site: try TopicLevel("bench"), batch: 1000, path: path)
+        let seconds = Date().timeIntervalSince(started)
+        guard stored == payloads.count else { throw CocoaError(.fileWriteUnknown) }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        return Double(stored) / seconds
     }
 
     /// Readings per second from the first publish until the recorder's database holds them all,

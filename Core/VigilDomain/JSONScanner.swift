@@ -58,6 +58,23 @@ struct JSONScanner {
         return nil
     }
 
+    /// A string's bytes, without escapes or control characters and not yet checked as UTF-8: for
+    /// matching an object's keys against known names without making a `String` of each.
+    mutating func stringBytes() -> UnsafeBufferPointer<UInt8>? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return UnsafeBufferPointer(rebasing: bytes[start..<index - 1])
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            index += 1
+        }
+        return nil
+    }
+
     /// A string that is a valid topic level (`[A-Za-z0-9_.-]{1,64}`), checked while it is read.
     mutating func identifier() -> String? {
         guard take(UInt8(ascii: "\"")) else { return nil }

@@ -25,6 +25,12 @@ public struct TopicLevel: Hashable, Sendable, Comparable, CustomStringConvertibl
         rawValue = text
     }
 
+    /// A level read from a topic's bytes; nil unless it is a valid one.
+    init?(bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+        guard !bytes.isEmpty, bytes.count <= Self.maximumLength, bytes.allSatisfy(Self.isAllowed) else { return nil }
+        rawValue = String(decoding: bytes, as: UTF8.self)
+    }
+
     /// For text already checked byte by byte (the JSON scanner's `identifier()`).
     init(checked text: String) { rawValue = text }
 

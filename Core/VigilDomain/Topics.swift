@@ -67,28 +67,53 @@ public struct Topics: Sendable, Equatable {
         case ack, shelve, unshelve
     }
 
+    /// Read on the topic's bytes: every agent parses the topic of every message it receives, and
+    /// splitting it into substrings and comparing them as strings cost as much as decoding a
+    /// small reading.
     public func parse(_ topic: String) -> Parsed? {
-        guard topic.hasPrefix(root + "/") else { return nil }
-        let levels = topic.dropFirst(root.count + 1).split(separator: "/", omittingEmptySubsequences: false)
-        func level(_ index: Int) -> TopicLevel? { try? TopicLevel(String(levels[index])) }
-        switch (levels.first, levels.count) {
-        case ("telemetry", 2): return level(1).map(Parsed.telemetry)
-        case ("evaluation", 2): return level(1).map(Parsed.evaluation)
-        case ("rejected", 2): return level(1).map(Parsed.rejected)
-        case ("alert", 3):
+        var topic = topic
+        var root = root
+        return topic.withUTF8 { bytes in root.withUTF8 { root in Self.parse(bytes, root: root) } }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, root: UnsafeBufferPointer<UInt8>) -> Parsed? {
+        guard bytes.count > root.count, bytes[root.count] == UInt8(ascii: "/"),
+            bytes.prefix(root.count).elementsEqual(root)
+        else { return nil }
+        // The levels below the root, as ranges of `bytes`; more than five is no Vigil topic.
+        var levels: [Range<Int>] = []
+        levels.reserveCapacity(5)
+        var start = root.count + 1
+        for index in start...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+            guard levels.count < 5 else { return nil }
+            levels.append(start..<index)
+            start = index + 1
+        }
+        func `is`(_ index: Int, _ name: StaticString) -> Bool {
+            bytes[levels[index]].elementsEqual(
+                UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        }
+        func level(_ index: Int) -> TopicLevel? { TopicLevel(bytes: bytes[levels[index]]) }
+        switch levels.count {
+        case 1 where `is`(0, "alert-events"): return .alertEvents
+        case 2:
+            if `is`(0, "telemetry") { return level(1).map(Parsed.telemetry) }
+            if `is`(0, "evaluation") { return level(1).map(Parsed.evaluation) }
+            if `is`(0, "rejected") { return level(1).map(Parsed.rejected) }
+            if `is`(0, "device") { return level(1).map(Parsed.device) }
+            if `is`(0, "ack") { return level(1).map(Parsed.ack) }
+            if `is`(0, "config") { return level(1).map(Parsed.config) }
+            if `is`(0, "status") { return level(1).map(Parsed.status) }
+            if `is`(0, "simulation") { return level(1).map(Parsed.simulation) }
+            if `is`(0, "command"), `is`(1, "simulator") { return .simulatorCommand }
+            return nil
+        case 3 where `is`(0, "alert"):
             guard let asset = level(1), let code = level(2) else { return nil }
             return .alert(asset, code)
-        case ("alert-events", 1): return .alertEvents
-        case ("device", 2): return level(1).map(Parsed.device)
-        case ("ack", 2): return level(1).map(Parsed.ack)
-        case ("config", 2): return level(1).map(Parsed.config)
-        case ("status", 2): return level(1).map(Parsed.status)
-        case ("simulation", 2): return level(1).map(Parsed.simulation)
-        case ("command", 2) where levels[1] == "simulator": return .simulatorCommand
-        case ("command", 5) where levels[1] == "alert", ("reply", 5) where levels[1] == "alert":
+        case 5 where (`is`(0, "command") || `is`(0, "reply")) && `is`(1, "alert"):
             guard let asset = level(2), let code = level(3) else { return nil }
-            let action = AlertAction(rawValue: String(levels[4]))
-            return levels[0] == "command" ? .alertCommand(asset, code, action) : .alertReply(asset, code, action)
+            let action = AlertAction(rawValue: String(decoding: bytes[levels[4]], as: UTF8.self))
+            return `is`(0, "command") ? .alertCommand(asset, code, action) : .alertReply(asset, code, action)
         default: return nil
         }
     }

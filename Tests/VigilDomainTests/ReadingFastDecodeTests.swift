@@ -64,6 +64,9 @@ import Testing
             (#","values":{"f":1}"#, ""),
             (#""kind":"pump""#, #""kind":"pump","collector":null"#),
             (#""kind":"pump""#, #""kind":"pump","historical":1"#),
+            (#""seq":7"#, #""seq":7,"seq":8"#),
+            (#""seq":7"#, #""seq":7,"sex":8,"t":1,"tss":2"#),
+            (#""kind":"pump""#, #""kind":"pump","kind":"pump""#),
         ]
         var unusual: [String] = replacements.map { base.replacingOccurrences(of: $0.0, with: $0.1) }
         unusual.append(base + "x")
@@ -74,6 +77,14 @@ import Testing
             #expect(result == nil || result == slow(text), "\(text)")
             if slow(text) == nil { #expect(result == nil, "accepted what JSONDecoder refuses: \(text)") }
         }
+    }
+
+    @Test func anUnknownKeyThatIsNotUTF8IsLeftToJSONDecoder() {
+        let head = Array(#"{"v":1,"site":"s","asset":"a","kind":"pump","seq":7,"#.utf8)
+        let tail = Array(#"":1,"ts":"2026-11-29T04:00:00.000Z","values":{"f":1}}"#.utf8)
+        #expect(Reading.fastDecoded(head + [0x22, 0x78] + tail) != nil)
+        #expect(Reading.fastDecoded(head + [0x22, 0xFF, 0xFE] + tail) == nil)
+        #expect(Reading.fastFlattened(head + [0x22, 0xFF, 0xFE] + tail) == nil)
     }
 
     @Test func ignoresUnknownFieldsOfAnyShape() {

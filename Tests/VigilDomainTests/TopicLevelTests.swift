@@ -40,6 +40,8 @@ import VigilDomain
             (topics.ack(agent), .ack(agent)),
             (topics.config(agent), .config(agent)),
             (topics.status(agent), .status(agent)),
+            (topics.simulation(asset), .simulation(asset)),
+            (topics.simulatorCommand, .simulatorCommand),
             (topics.alertCommand(asset, code, .shelve), .alertCommand(asset, code, .shelve)),
             (topics.alertReply(asset, code, .ack), .alertReply(asset, code, .ack)),
             ("vigil/bkk-dc1/command/alert/ups1-str01/jar_resistance_high/delete", .alertCommand(asset, code, nil)),
@@ -57,7 +59,10 @@ import VigilDomain
     @Test(arguments: [
         "vigil/other-site/telemetry/a", "vigil/bkk-dc1/telemetry", "vigil/bkk-dc1/telemetry/a/b",
         "vigil/bkk-dc1/telemetry/a b", "vigil/bkk-dc1/unknown/a", "vigil/bkk-dc1/alert/a", "vigil/bkk-dc1",
-        "vigil/bkk-dc1/command/alert/a/b", "vigil/bkk-dc1/command/alert/a b/c/ack",
+        "vigil/bkk-dc1/command/alert/a/b", "vigil/bkk-dc1/command/alert/a b/c/ack", "vigil/bkk-dc1/telemetry/",
+        "vigil/bkk-dc1x/telemetry/a", "vigil/bkk-dc1//telemetry/a", "vigil/bkk-dc1/command/alert/a/b/ack/more",
+        "vigil/bkk-dc1/command/other", "vigil/bkk-dc1/reply/other/a/b/ack", "vigil/bkk-dc1/telemetry/a#",
+        "vigil/bkk-dc1/telemetry/\(String(repeating: "a", count: 65))", "vigil/bkk-dc1/alert-events/x",
     ])
     func ignoresForeignOrMalformedTopics(_ topic: String) {
         #expect(topics.parse(topic) == nil)

@@ -1,0 +1,28 @@
+public import VigilDomain
+public import VigilMQTT
+
+/// The recorder's own work without the broker, for `vigil-bench`: decoding each message and
+/// storing it with its ledger and rollups, in the agent's batches. This is the part of the
+/// recorder that SQLite's own batched insert speed (`sqlbench`) can fairly be compared with.
+public enum RecorderProbe {
+    /// Decodes and stores `messages` in a new database at `path`, `batch` rows a transaction,
+    /// writing the rollups as the agent does (every 10,000 readings in a flood, and at the end);
+    /// returns how many rows were stored.
+    public static func store(_ messages: [MQTTMessage], site: TopicLevel, batch: Int, path: String) async throws -> Int
+    {
+        let store = try RecorderStore(path: path)
+        let topics = Topics(site: site)
+        var stored = 0
+        var start = 0
+        while start < messages.count {
+            let end = min(start + batch, messages.count)
+            let rows = messages[start..<end].map { RecordRow.make(from: $0, topics: topics, maximumBytes: 65_536) }
+            let outcome = try await store.write(rows, receivedAt: 0)
+            stored += outcome.inserted.values.reduce(0, +)
+            _ = try await store.flushRollupsIfDue(every: .seconds(60))
+            start = end
+        }
+        try await store.close()
+        return stored
+    }
+}
