@@ -168,7 +168,8 @@ let package = Package(
             name: "VigilAlerterTests", dependencies: ["VigilAlerter", "VigilDomain", "VigilRuntime", "VigilYAML"],
             swiftSettings: strict),
         .testTarget(
-            name: "VigilRecorderTests", dependencies: ["VigilRecorder", "VigilDomain", "VigilMQTT", "VigilStore"],
+            name: "VigilRecorderTests",
+            dependencies: ["VigilRecorder", "VigilDomain", "VigilMQTT", "VigilRuntime", "VigilStore", "VigilYAML"],
             swiftSettings: strict),
         .testTarget(
             name: "VigilCollectorTests", dependencies: ["VigilCollector", "VigilRuntime", "VigilYAML"],

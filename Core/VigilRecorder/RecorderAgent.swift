@@ -26,6 +26,8 @@ public struct RecorderAgent: Agent {
         public var maxDatabaseBytes: Int
         /// How long rollups wait in memory before they are written.
         public var rollupInterval: Duration
+        /// SQLite's page cache, in MiB.
+        public var cacheMegabytes: Int
     }
 
     public static let name = "recorder"
@@ -38,7 +40,7 @@ public struct RecorderAgent: Agent {
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
         try section.requireOnly([
             "database", "batch_max", "batch_ms", "max_pending", "retention_days", "rollup_retention_days", "max_db_mb",
-            "rollup_flush_s",
+            "rollup_flush_s", "cache_mb",
         ])
         return Settings(
             database: try section.optionalString("database"),
@@ -48,12 +50,16 @@ public struct RecorderAgent: Agent {
             retentionDays: try section.int("retention_days", default: 90, in: 1...36_500),
             rollupRetentionDays: try section.int("rollup_retention_days", default: 1825, in: 1...36_500),
             maxDatabaseBytes: try section.int("max_db_mb", default: 2048, in: 1...10_000_000) << 20,
-            rollupInterval: .seconds(try section.int("rollup_flush_s", default: 60, in: 1...3600)))
+            rollupInterval: .seconds(try section.int("rollup_flush_s", default: 60, in: 1...3600)),
+            cacheMegabytes: try section.int("cache_mb", default: 2, in: 1...1024))
     }
 
     public static func validateChange(from current: Settings, to new: Settings) throws(ConfigError) {
         guard current.database == new.database else {
             throw ConfigError(key: "database", reason: "cannot change while the recorder runs; set it in the file")
+        }
+        guard current.cacheMegabytes == new.cacheMegabytes else {
+            throw ConfigError(key: "cache_mb", reason: "cannot change while the recorder runs; set it in the file")
         }
     }
 
@@ -80,7 +86,7 @@ public struct RecorderAgent: Agent {
     public func run(_ context: AgentContext<Settings>) async throws {
         let settings = context.settings
         let path = settings.database ?? context.common.stateDirectory + "/history.db"
-        let store = try RecorderStore(path: path)
+        let store = try RecorderStore(path: path, cacheMegabytes: settings.cacheMegabytes)
         context.log.notice("recording to \(path)")
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
         let topics = context.topics

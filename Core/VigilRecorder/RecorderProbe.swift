@@ -8,9 +8,10 @@ public enum RecorderProbe {
     /// Decodes and stores `messages` in a new database at `path`, `batch` rows a transaction,
     /// writing the rollups as the agent does (every 10,000 readings in a flood, and at the end);
     /// returns how many rows were stored.
-    public static func store(_ messages: [MQTTMessage], site: TopicLevel, batch: Int, path: String) async throws -> Int
-    {
-        let store = try RecorderStore(path: path)
+    public static func store(
+        _ messages: [MQTTMessage], site: TopicLevel, batch: Int, path: String, cacheMegabytes: Int = 2
+    ) async throws -> Int {
+        let store = try RecorderStore(path: path, cacheMegabytes: cacheMegabytes)
         let topics = Topics(site: site)
         var stored = 0
         var start = 0

@@ -31,9 +31,11 @@ actor RecorderStore {
         var gaps: [String: Int] = [:]
     }
 
-    init(path: String) throws {
+    /// - Parameter cacheMegabytes: SQLite's page cache; the index pages a flood touches stay in
+    ///   memory, and on a small gateway this is most of the recorder's resident memory.
+    init(path: String, cacheMegabytes: Int = 2) throws {
         database = try Database(path: path)
-        try database.execute("PRAGMA cache_size = -8192")
+        try database.execute("PRAGMA cache_size = -\(cacheMegabytes * 1024)")
         try database.migrate(RecorderSchema.migrations)
         ledger = SequenceLedger(entries: try Self.loadLedger(database))
         try Self.recoverRollups(database)
