@@ -12,7 +12,7 @@ TEST_TIMEOUT ?= 1500
 
 # What a gateway runs: the five executables, built with the Swift runtime linked in (`make static`).
 AGENTS := vigil-collector vigil-evaluator vigil-alerter vigil-recorder vigil
-STATIC_FLAGS := -c release --static-swift-stdlib --scratch-path .build-static
+STATIC_FLAGS := -c release --static-swift-stdlib --scratch-path .build-static -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
 
 # `make install`: where the binaries go (units, configuration and scripts have fixed places).
 PREFIX ?= /usr/local

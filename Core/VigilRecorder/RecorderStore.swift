@@ -132,12 +132,11 @@ actor RecorderStore {
     }
 
     private static func writeRollups(_ batch: RollupBatch, _ database: Database) throws -> Int {
-        let rollups = batch.rollups()
         try database.transaction {
-            try save(rollups, database)
+            let written = try save(batch, database)
             _ = try database.run("DELETE FROM rollup_pending")
+            return written
         }
-        return rollups.count
     }
 
     /// Rolls up again the readings whose rollups were still in memory when the recorder stopped
@@ -169,8 +168,8 @@ actor RecorderStore {
     }
 
     /// Adds a batch's rollups to the stored ones (SQLite computes every SET from the old row).
-    private static func save(_ rollups: [Rollup.Key: Rollup], _ database: Database) throws {
-        guard !rollups.isEmpty else { return }
+    private static func save(_ rollups: RollupBatch, _ database: Database) throws -> Int {
+        guard !rollups.isEmpty else { return 0 }
         let upsert = try database.cached(
             """
             INSERT INTO rollups (period, asset, metric, start_ms, count, mean, m2, min, max)
@@ -183,11 +182,14 @@ actor RecorderStore {
                     / (count + excluded.count),
                 min = min(min, excluded.min), max = max(max, excluded.max)
             """)
-        for (key, rollup) in rollups {
+        var written = 0
+        try rollups.forEachRollup { key, rollup in
             try upsert.run(
                 .text(key.period.rawValue), .text(key.asset), .text(key.metric), .integer(key.start),
                 .integer(rollup.count), .real(rollup.mean), .real(rollup.m2), .real(rollup.min), .real(rollup.max))
+            written += 1
         }
+        return written
     }
 
     private static func loadLedger(_ database: Database) throws -> [SequenceLedger.Key: SequenceLedger.Entry] {
