@@ -201,7 +201,8 @@ public struct RecorderAgent: Agent {
                 let total = context.counters.increment("pruned_for_budget", by: result.prunedForBudget)
                 context.log.warning(
                     "database reached its budget of \(settings.maxDatabaseBytes >> 20) MiB: pruned the "
-                        + "\(result.prunedForBudget) oldest raw rows (\(total) so far); rollups are kept")
+                        + "\(result.prunedForBudget) oldest rows (\(total) so far): raw readings first, then "
+                        + "evaluations, then hourly rollups; daily rollups and alarm history are kept")
             }
         } catch {
             let count = context.counters.increment("maintenance_failed")

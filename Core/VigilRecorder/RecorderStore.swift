@@ -212,7 +212,8 @@ actor RecorderStore {
 
     /// Retention, then the disk budget. Raw rows older than `rawDays` go (alarm history and
     /// rejections are the audit trail and stay as long as the rollups); past `maxBytes` the
-    /// oldest raw telemetry goes first, then the oldest evaluations, and the rollups stay.
+    /// oldest raw telemetry goes first, then the oldest evaluations, then the oldest hourly
+    /// rollups (``budgetOrder``).
     /// - Parameter expire: whether to apply retention too; the budget is checked every time.
     func maintain(now: Int64, rawDays: Int, rollupDays: Int, maxBytes: Int, expire: Bool = true) throws -> Maintenance {
         var result = Maintenance()
@@ -225,22 +226,41 @@ actor RecorderStore {
         }
         result.usedBytes = try usedBytes()
         // Freed pages only count once whole pages are empty: prune in steps, re-measuring each time.
-        for table in ["telemetry", "evaluations"] {
+        for target in Self.budgetOrder {
             var steps = 0
             while result.usedBytes > maxBytes, steps < 50 {
-                let rows = try count(table)
-                guard rows > 0 else { break }
-                let perRow = max(1, result.usedBytes / max(rows, 1))
+                guard case .integer(let rows)? = try database.query(target.count).first?.first, rows > 0 else { break }
+                let perRow = max(1, result.usedBytes / max(Int(rows), 1))
                 let excess = max(500, (result.usedBytes - maxBytes) / perRow + 1)
-                result.prunedForBudget += try database.run(
-                    "DELETE FROM \(table) WHERE (asset, seq) IN (SELECT asset, seq FROM \(table) ORDER BY ts_ms LIMIT ?)",
-                    .integer(Int64(excess)))
+                result.prunedForBudget += try database.run(target.delete, .integer(Int64(excess)))
                 result.usedBytes = try usedBytes()
                 steps += 1
             }
         }
         return result
     }
+
+    /// What the budget deletes, oldest first, each only once the one before is gone: raw
+    /// readings, evaluations, then hourly rollups. A large site's hourly rollups alone outgrow
+    /// the default budget in months (1,944 jars: 146,000 rows a day); the daily rollups, alarm
+    /// history and rejections stay.
+    private static let budgetOrder: [(count: String, delete: String)] = [
+        (
+            "SELECT count(*) FROM telemetry",
+            "DELETE FROM telemetry WHERE (asset, seq) IN (SELECT asset, seq FROM telemetry ORDER BY ts_ms LIMIT ?)"
+        ),
+        (
+            "SELECT count(*) FROM evaluations",
+            "DELETE FROM evaluations WHERE (asset, seq) IN (SELECT asset, seq FROM evaluations ORDER BY ts_ms LIMIT ?)"
+        ),
+        (
+            "SELECT count(*) FROM rollups WHERE period = 'hour'",
+            """
+            DELETE FROM rollups WHERE period = 'hour' AND (asset, metric, start_ms) IN (
+                SELECT asset, metric, start_ms FROM rollups WHERE period = 'hour' ORDER BY start_ms LIMIT ?)
+            """
+        ),
+    ]
 
     /// Deletes what is past retention. Some of these tables have no time index, so this runs
     /// every few minutes rather than with every budget check.

@@ -120,6 +120,43 @@ import VigilStore
         #expect(hours == [.integer(4000)], "rollups stay after raw rows are pruned")
     }
 
+    @Test func pastTheBudgetTheOldestHourlyRollupsGoAfterTheRawRowsAndTheDailyOnesStay() async throws {
+        let store = try RecorderStore(path: path)
+        let start: Int64 = 1_795_910_400_000
+        let metrics = (1...60).map { RecordRow.Metric(name: "jar\($0).voltage_v", value: 13.5) }
+        // 40 days of one reading an hour with 60 metrics: 57,600 hourly rollups, 2,400 daily.
+        for day in 0..<40 {
+            let rows = (0..<24).map { hour -> RecordRow in
+                let seq = Int64(day * 24 + hour + 1)
+                return .telemetry(
+                    asset: "a", seq: seq, ts: start + (seq - 1) * 3_600_000, kind: "vrla_string", collector: "c",
+                    metrics: metrics, payload: "{}")
+            }
+            _ = try await store.write(rows, receivedAt: 1)
+            try await store.flushRollups()
+        }
+        let before = try await store.usedBytes()
+        let budget = before / 2
+        let result = try await store.maintain(now: start, rawDays: 36_500, rollupDays: 36_500, maxBytes: budget)
+        #expect(result.usedBytes <= budget)
+        try await store.close()
+        let database = try Database(path: path, readOnly: true)
+        defer { database.close() }
+        #expect(try database.query("SELECT count(*) FROM telemetry").first == [.integer(0)], "raw rows go first")
+        #expect(try database.query("SELECT count(*) FROM rollups WHERE period = 'day'").first == [.integer(2400)])
+        let hours = try database.query(
+            "SELECT count(*), min(start_ms), max(start_ms) FROM rollups WHERE period = 'hour'"
+        )
+        .first
+        guard case .integer(let kept)? = hours?[0], case .integer(let oldest)? = hours?[1] else {
+            Issue.record("no hourly rollups left")
+            return
+        }
+        #expect(kept > 0 && kept < 57_600)
+        #expect(oldest > start, "the oldest hours go first")
+        #expect(hours?[2] == .integer(start + 959 * 3_600_000), "the newest hour stays")
+    }
+
     @Test func retentionExpiresRawRowsByAge() async throws {
         let store = try RecorderStore(path: path)
         let day: Int64 = 86_400_000
