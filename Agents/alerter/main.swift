@@ -15,5 +15,6 @@ struct AlerterCommand: ParsableCommand {
 }
 
 // Thin by design: parse the command line, hand the agent to the shared runtime, exit with its code.
+AgentRuntime.limitMallocArenas()
 let command = AlerterCommand.parseOrExit()
 exit(await AgentRuntime.run(AlerterAgent(), options: command.agent))

@@ -22,6 +22,7 @@ struct CollectorOptions: ParsableCommand {
 }
 
 // Thin by design: parse the command line, hand the agent to the shared runtime, exit with its code.
+AgentRuntime.limitMallocArenas()
 let options = CollectorOptions.parseOrExit()
 var overrides: [(path: [String], value: String)] = []
 if let seed = options.seed { overrides.append((["collector", "simulator", "seed"], String(seed))) }

@@ -29,6 +29,7 @@ struct Run: ParsableCommand {
 
 // Thin by design: parse the command line, hand the agent to the shared runtime (or run a
 // one-off command), exit with its code.
+AgentRuntime.limitMallocArenas()
 var command: any ParsableCommand
 do {
     command = try EvaluatorCommand.parseAsRoot()

@@ -7,22 +7,16 @@ import VigilRuntime
     import Glibc
 #endif
 
-@main
-struct RecorderCommand: AsyncParsableCommand {
+struct RecorderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil-recorder", abstract: "Keeps telemetry, evaluations and alarm history in SQLite.",
         subcommands: [Run.self, Query.self], defaultSubcommand: Run.self)
 
-    /// The agent itself; what systemd starts (`vigil-recorder --config …` runs this).
-    struct Run: AsyncParsableCommand {
+    /// The agent itself; what systemd starts (`vigil-recorder --config …` runs this, from `main`).
+    struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the recorder agent (the default).")
 
         @OptionGroup var agent: AgentOptions
-
-        func run() async throws {
-            // Thin by design: hand the agent to the shared runtime and exit with its code.
-            Glibc.exit(await AgentRuntime.run(RecorderAgent(), options: agent))
-        }
     }
 
     /// History out of the database, for a spreadsheet or a script; read-only beside the agent.

@@ -23,9 +23,8 @@ public enum AgentRuntime {
     public static func run<A: Agent>(
         _ agent: A, options: AgentOptions, overrides: [(path: [String], value: String)] = []
     ) async -> Int32 {
-        // One malloc arena instead of one per thread: an agent's threads allocate little at once,
-        // and each extra arena kept megabytes resident (the recorder 31 MB with them, 23 without).
-        _ = glibcMallopt(glibcArenaMax, 1)
+        // Again here for a caller that did not start with it; arenas already made stay.
+        limitMallocArenas()
         let signals = Signals.stream()
         let label = "vigil-\(A.name)"
         let loaded: ConfigLoader.Loaded<A.Settings>
@@ -398,9 +397,3 @@ public final class Latch: Sendable {
         return true
     }
 }
-
-/// glibc's `mallopt`, which the Glibc module does not export (it is in `<malloc.h>`).
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-/// `M_ARENA_MAX` in `<malloc.h>`.
-private let glibcArenaMax: Int32 = -8
