@@ -54,9 +54,7 @@ extension Reading {
         case version, site, asset, kind, seq, ts, source, quality, values, collector, historical
 
         init?(_ key: UnsafeBufferPointer<UInt8>) {
-            func `is`(_ name: StaticString) -> Bool {
-                key.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            }
+            func `is`(_ name: StaticString) -> Bool { Bytes.equal(key, name) }
             switch key.count {
             case 1 where `is`("v"): self = .version
             case 2 where `is`("ts"): self = .ts

@@ -78,7 +78,7 @@ public struct Topics: Sendable, Equatable {
 
     private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, root: UnsafeBufferPointer<UInt8>) -> Parsed? {
         guard bytes.count > root.count, bytes[root.count] == UInt8(ascii: "/"),
-            bytes.prefix(root.count).elementsEqual(root)
+            Bytes.equal(UnsafeBufferPointer(rebasing: bytes[..<root.count]), root)
         else { return nil }
         // The levels below the root, as ranges of `bytes`; more than five is no Vigil topic.
         var levels: [Range<Int>] = []
@@ -90,8 +90,7 @@ public struct Topics: Sendable, Equatable {
             start = index + 1
         }
         func `is`(_ index: Int, _ name: StaticString) -> Bool {
-            bytes[levels[index]].elementsEqual(
-                UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            Bytes.equal(UnsafeBufferPointer(rebasing: bytes[levels[index]]), name)
         }
         func level(_ index: Int) -> TopicLevel? { TopicLevel(bytes: bytes[levels[index]]) }
         switch levels.count {
