@@ -9,7 +9,7 @@ import VigilRuntime
 // Thin by design: parse the command line, hand the agent to the shared runtime (or run the
 // query), exit with its code. Parsed here rather than through `@main` so the malloc arenas are
 // limited before any other thread starts.
-AgentRuntime.limitMallocArenas()
+AgentRuntime.limitMallocArenas(to: 2)
 var command: any ParsableCommand
 do {
     command = try RecorderCommand.parseAsRoot()

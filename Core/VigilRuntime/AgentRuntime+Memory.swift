@@ -1,10 +1,12 @@
 extension AgentRuntime {
-    /// One malloc arena for the whole process instead of one per thread. An agent's threads
-    /// allocate little at the same time, and every extra arena kept megabytes resident: at site
-    /// load the recorder held 31 MB with them and 23 MB without. Call it first in `main`, on the
-    /// main thread: a thread that has allocated keeps the arena it has.
-    public static func limitMallocArenas() {
-        _ = glibcMallopt(glibcArenaMax, 1)
+    /// A few malloc arenas for the whole process instead of one per thread. An agent's threads
+    /// allocate little at the same time, and every extra arena kept megabytes resident (at site
+    /// load the recorder held 31 MB with them, 23 without). The recorder takes two: its network
+    /// thread decodes while its writer commits, and sharing one arena cost a fifth of its rate
+    /// catching up on a battery backlog. Call it first in `main`, on the main thread: a thread
+    /// that has allocated keeps the arena it has.
+    public static func limitMallocArenas(to arenas: Int32 = 1) {
+        _ = glibcMallopt(glibcArenaMax, arenas)
     }
 }
 

@@ -23,8 +23,6 @@ public enum AgentRuntime {
     public static func run<A: Agent>(
         _ agent: A, options: AgentOptions, overrides: [(path: [String], value: String)] = []
     ) async -> Int32 {
-        // Again here for a caller that did not start with it; arenas already made stay.
-        limitMallocArenas()
         let signals = Signals.stream()
         let label = "vigil-\(A.name)"
         let loaded: ConfigLoader.Loaded<A.Settings>
