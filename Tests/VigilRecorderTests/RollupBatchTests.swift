@@ -26,6 +26,20 @@ import Testing
         return all
     }
 
+    func expectSame(_ actual: [Rollup.Key: Rollup], _ expected: [Rollup.Key: Rollup]) {
+        #expect(actual.count == expected.count)
+        for (key, rollup) in expected {
+            guard let got = actual[key] else {
+                Issue.record("missing \(key)")
+                continue
+            }
+            #expect(got.count == rollup.count, "\(key)")
+            #expect(abs(got.mean - rollup.mean) < 1e-9, "\(key)")
+            #expect(abs(got.m2 - rollup.m2) < 1e-6, "\(key)")
+            #expect(got.min == rollup.min && got.max == rollup.max, "\(key)")
+        }
+    }
+
     @Test func matchesPerMetricKeyingWhateverTheOrderOfMetrics() {
         var generator = SystemRandomNumberGenerator()
         var readings: [(asset: String, ts: Int64, metrics: [Metric])] = []
@@ -49,18 +63,8 @@ import Testing
         for reading in readings { batch.add(asset: reading.asset, ts: reading.ts, metrics: reading.metrics) }
         let expected = keyed(readings)
         let actual = batch.rollups()
-        #expect(actual.count == expected.count)
         #expect(actual.keys.contains { $0.period == .day })
-        for (key, rollup) in expected {
-            guard let got = actual[key] else {
-                Issue.record("missing \(key)")
-                continue
-            }
-            #expect(got.count == rollup.count, "\(key)")
-            #expect(abs(got.mean - rollup.mean) < 1e-9, "\(key)")
-            #expect(abs(got.m2 - rollup.m2) < 1e-6, "\(key)")
-            #expect(got.min == rollup.min && got.max == rollup.max, "\(key)")
-        }
+        expectSame(actual, expected)
     }
 
     @Test func mergedBatchesEqualOneBatchOfAllTheirReadings() {
@@ -88,19 +92,9 @@ import Testing
         }
         let expected = keyed(readings)
         let actual = merged.rollups()
-        #expect(actual.count == expected.count)
         #expect(merged.count == expected.keys.filter { $0.period == .hour }.count)
         #expect(whole.count == merged.count)
-        for (key, rollup) in expected {
-            guard let got = actual[key] else {
-                Issue.record("missing \(key)")
-                continue
-            }
-            #expect(got.count == rollup.count, "\(key)")
-            #expect(abs(got.mean - rollup.mean) < 1e-9, "\(key)")
-            #expect(abs(got.m2 - rollup.m2) < 1e-6, "\(key)")
-            #expect(got.min == rollup.min && got.max == rollup.max, "\(key)")
-        }
+        expectSame(actual, expected)
     }
 
     @Test func readingsWithoutMetricsAddNothing() {
