@@ -217,14 +217,18 @@ actor RecorderStore {
     /// - Parameter expire: whether to apply retention too; the budget is checked every time.
     func maintain(now: Int64, rawDays: Int, rollupDays: Int, maxBytes: Int, expire: Bool = true) throws -> Maintenance {
         var result = Maintenance()
-        // Pruning or expiring a reading whose rollup is only in memory would lose it after a crash.
+        result.usedBytes = try usedBytes()
+        // Deleting a reading whose rollup is only in memory would lose that rollup after a crash,
+        // so before anything may be deleted the rollups are written; not on every check, which
+        // would write them every 10 s instead of once a minute.
+        guard expire || result.usedBytes > maxBytes else { return result }
         try flushRollups()
         let rawCutoff = now - Int64(rawDays) * 86_400_000
         let keepCutoff = now - Int64(rollupDays) * 86_400_000
         if expire {
             try expireRows(rawCutoff, keepCutoff, &result)
+            result.usedBytes = try usedBytes()
         }
-        result.usedBytes = try usedBytes()
         // Freed pages only count once whole pages are empty: prune in steps, re-measuring each time.
         for target in Self.budgetOrder {
             var steps = 0

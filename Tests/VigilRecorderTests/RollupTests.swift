@@ -157,6 +157,18 @@ import VigilStore
         #expect(hours?[2] == .integer(start + 959 * 3_600_000), "the newest hour stays")
     }
 
+    @Test func onlyADeletionWritesTheRollupsEarly() async throws {
+        let store = try RecorderStore(path: path)
+        let hour: Int64 = 1_795_924_800_000
+        _ = try await store.write([reading(1, ts: hour, value: 1)], receivedAt: 1)
+        // The 10-second budget check, under budget and without retention: nothing to protect.
+        _ = try await store.maintain(now: hour, rawDays: 36_500, rollupDays: 36_500, maxBytes: 1 << 30, expire: false)
+        #expect(try await store.count("rollups") == 0)
+        _ = try await store.maintain(now: hour, rawDays: 36_500, rollupDays: 36_500, maxBytes: 1 << 30, expire: true)
+        #expect(try await store.count("rollups") == 2, "written before retention may delete their readings")
+        try await store.close()
+    }
+
     @Test func retentionExpiresRawRowsByAge() async throws {
         let store = try RecorderStore(path: path)
         let day: Int64 = 86_400_000
