@@ -54,13 +54,6 @@ struct RollupBatch: Sendable {
             }
         }
     }
-
-    /// All of them at once, for tests.
-    func rollups() -> [Rollup.Key: Rollup] {
-        var rollups: [Rollup.Key: Rollup] = [:]
-        forEachRollup { key, rollup in rollups[key] = rollup }
-        return rollups
-    }
 }
 
 extension RollupBatch.Group {

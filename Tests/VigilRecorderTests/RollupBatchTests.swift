@@ -104,3 +104,12 @@ import Testing
         #expect(batch.rollups().isEmpty)
     }
 }
+
+extension RollupBatch {
+    /// All of the batch's rollups at once, to compare with rollups keyed one metric at a time.
+    func rollups() -> [Rollup.Key: Rollup] {
+        var rollups: [Rollup.Key: Rollup] = [:]
+        forEachRollup { key, rollup in rollups[key] = rollup }
+        return rollups
+    }
+}
