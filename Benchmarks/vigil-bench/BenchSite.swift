@@ -31,11 +31,14 @@ final class BenchSite {
 
     func pid(_ agent: String) -> Int32 { agents[agent]?.processIdentifier ?? 0 }
 
-    func client(_ name: String) async throws -> MQTTClient {
+    /// - Parameter handler: takes every message on the client's network thread instead of
+    ///   `messages`, so an arrival is timed where libmosquitto hands it over, as `mqbench` does.
+    func client(_ name: String, handler: (@Sendable (MQTTMessage) -> Void)? = nil) async throws -> MQTTClient {
         var configuration = MQTTConfiguration(clientID: "bench-\(name)")
         configuration.port = port
         configuration.maxInflight = 1000
         let client = try MQTTClient(configuration: configuration)
+        if let handler { client.setMessageHandler(handler) }
         try await client.connect()
         return client
     }

@@ -46,7 +46,23 @@ enum LatencyBench {
         func takeFault(pump: Int) -> UInt64? { lock.withLock { faults.removeValue(forKey: pump) } }
     }
 
-    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    /// Monotonic nanoseconds, the clock the feed paces itself by.
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    /// What the listener saw, filled on its network thread.
+    final class Arrivals: @unchecked Sendable {
+        private let lock = NSLock()
+        private var evaluations: [Double] = []
+        private var alerts: [Double] = []
+
+        func evaluation(_ milliseconds: Double) { lock.withLock { evaluations.append(milliseconds) } }
+        func alert(_ milliseconds: Double) { lock.withLock { alerts.append(milliseconds) } }
+        var seen: (evaluations: [Double], alerts: [Double]) { lock.withLock { (evaluations, alerts) } }
+    }
 
     static func run(seconds: Double, warmUp: Double, agentDirectory: String, work: String, name: String) async throws
         -> Outcome
@@ -61,73 +77,81 @@ enum LatencyBench {
             config: common + "alerter:\n  rules:\n    vibration_high: {off_delay_s: 0, ack_required: false}\n")
         try await site.waitOnline(["recorder", "evaluator", "alerter"], site: "bench")
 
-        let listener = try await site.client("latency-listener")
+        let ledger = Ledger()
+        let arrivals = Arrivals()
+        let measureFrom = UInt64(warmUp * 1e9) + now()
+        // Timed on the listener's network thread, where libmosquitto hands each message over, as
+        // `mqbench` times its reference hop: a hop to a task would add the bench's own scheduling.
+        let listener = try await site.client("latency-listener") { message in
+            let arrived = now()
+            let levels = message.topic.split(separator: "/")
+            guard levels.count >= 4, let pump = Int(levels[3].dropFirst(5)) else { return }
+            if levels[2] == "evaluation" {
+                guard let evaluation = try? PayloadCodec.decode(Evaluation.self, from: message.payload),
+                    let sent = ledger.sentTime(pump: pump, seq: Int(evaluation.seq)), sent >= measureFrom
+                else { return }
+                arrivals.evaluation(Double(arrived - sent) / 1e6)
+            } else if !message.payload.isEmpty,
+                String(decoding: message.payload, as: UTF8.self).contains("\"active_unacked\""),
+                let sent = ledger.takeFault(pump: pump)
+            {
+                arrivals.alert(Double(arrived - sent) / 1e6)
+            }
+        }
         try await listener.subscribe("vigil/bench/evaluation/+", qos: .atMostOnce)
         try await listener.subscribe("vigil/bench/alert/+/vibration_high", qos: .atMostOnce)
         let publisher = try await site.client("latency-publisher")
-        let ledger = Ledger()
         let collector = try TopicLevel("bench-collector")
         let topics = Topics(site: try TopicLevel("bench"))
         let assets = try (0..<pumps).map { try TopicLevel("pump-" + String(format: "%03d", $0)) }
         let total = Int((warmUp + seconds) * 2000)
 
-        let feed = Task {
-            let interval: UInt64 = 500_000
-            let start = now()
-            var faulty: [Int: Int] = [:]
-            for index in 0..<total {
-                let due = start + UInt64(index) * interval
-                let wait = Int64(due) - Int64(now())
-                if wait > 50_000 { try await Task.sleep(for: .nanoseconds(wait)) }
-                let pump = index % pumps
-                // Every 250 ms after the warm-up, the next pump in turn starts a three-reading fault.
-                if index >= Int(warmUp * 2000), index % 500 == 0 { faulty[(index / 500) % pumps] = 3 }
-                let fault = (faulty[pump] ?? 0) > 0
-                if fault { faulty[pump]! -= 1 }
-                let reading = Reading(
-                    site: try TopicLevel("bench"), asset: assets[pump], kind: .pump, seq: UInt64(index / pumps + 1),
-                    ts: .now(), source: "bench",
-                    values: .init(scalars: [
-                        "flow_lps": 41.2, "suction_pressure_kpa": 118.6, "discharge_pressure_kpa": 341.5,
-                        "power_kw": 8.7, "speed_rpm": 1467, "motor_temperature_c": 48.1,
-                        "vibration_mm_s": fault ? 9.0 : 1.9 + Double(index % 7) / 100,
-                    ]),
-                    collector: collector)
-                let payload = reading.encodedJSON()
-                ledger.sent(index, at: now(), fault: fault)
-                try publisher.enqueue(
-                    MQTTMessage(topic: topics.telemetry(assets[pump]), payload: payload, qos: .atLeastOnce))
-            }
-        }
-        var evaluations: [Double] = []
-        var alerts: [Double] = []
-        let measureFrom = UInt64(warmUp * 1e9) + now()
-        let receive = Task {
-            for await message in listener.messages {
-                let arrived = now()
-                let levels = message.topic.split(separator: "/")
-                guard levels.count >= 4, let pump = Int(levels[3].dropFirst(5)) else { continue }
-                if levels[2] == "evaluation" {
-                    guard let evaluation = try? PayloadCodec.decode(Evaluation.self, from: message.payload),
-                        let sent = ledger.sentTime(pump: pump, seq: Int(evaluation.seq)), sent >= measureFrom
-                    else { continue }
-                    evaluations.append(Double(arrived - sent) / 1e6)
-                } else if !message.payload.isEmpty,
-                    String(decoding: message.payload, as: UTF8.self).contains("\"active_unacked\""),
-                    let sent = ledger.takeFault(pump: pump)
-                {
-                    alerts.append(Double(arrived - sent) / 1e6)
+        // Paced on a thread of its own with an absolute sleep: a `Task.sleep` per reading costs the
+        // bench a timer and two thread wake-ups, CPU the agents being measured then lack.
+        try await withCheckedThrowingContinuation { (fed: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                do {
+                    let interval: UInt64 = 500_000
+                    let start = now()
+                    var faulty: [Int: Int] = [:]
+                    for index in 0..<total {
+                        let due = start + UInt64(index) * interval
+                        if due > now() {
+                            var until = timespec(tv_sec: Int(due / 1_000_000_000), tv_nsec: Int(due % 1_000_000_000))
+                            while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nil) == EINTR {}
+                        }
+                        let pump = index % pumps
+                        // Every 250 ms after the warm-up, the next pump in turn starts a three-reading fault.
+                        if index >= Int(warmUp * 2000), index % 500 == 0 { faulty[(index / 500) % pumps] = 3 }
+                        let fault = (faulty[pump] ?? 0) > 0
+                        if fault { faulty[pump]! -= 1 }
+                        let reading = Reading(
+                            site: try TopicLevel("bench"), asset: assets[pump], kind: .pump,
+                            seq: UInt64(index / pumps + 1),
+                            ts: .now(), source: "bench",
+                            values: .init(scalars: [
+                                "flow_lps": 41.2, "suction_pressure_kpa": 118.6, "discharge_pressure_kpa": 341.5,
+                                "power_kw": 8.7, "speed_rpm": 1467, "motor_temperature_c": 48.1,
+                                "vibration_mm_s": fault ? 9.0 : 1.9 + Double(index % 7) / 100,
+                            ]),
+                            collector: collector)
+                        let payload = reading.encodedJSON()
+                        ledger.sent(index, at: now(), fault: fault)
+                        try publisher.enqueue(
+                            MQTTMessage(topic: topics.telemetry(assets[pump]), payload: payload, qos: .atLeastOnce))
+                    }
+                    fed.resume()
+                } catch {
+                    fed.resume(throwing: error)
                 }
             }
-            return (evaluations, alerts)
         }
-        try await feed.value
         // The last alarms of the run arrive within a second.
         try await Task.sleep(for: .seconds(1))
         await listener.disconnect()
         await publisher.disconnect()
-        let (seenEvaluations, seenAlerts) = await receive.value
-        return Outcome(evaluation: seenEvaluations, alert: seenAlerts, faults: Int(seconds * 4))
+        let seen = arrivals.seen
+        return Outcome(evaluation: seen.evaluations, alert: seen.alerts, faults: Int(seconds * 4))
     }
 
     /// The `fraction` percentile (0…1) of `values`, nearest rank.
