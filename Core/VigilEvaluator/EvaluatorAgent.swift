@@ -1,3 +1,4 @@
+import Synchronization
 public import VigilDomain
 import VigilMQTT
 public import VigilRuntime
@@ -64,84 +65,50 @@ public struct EvaluatorAgent: Agent {
         if context.settings.partition != .whole {
             context.log.notice("judging partition \(context.settings.partition) of the site's assets")
         }
-        var gate = EvaluationGate()
         let baselinesPath = context.common.stateDirectory + "/" + Self.baselinesFile
-        var state = Self.loadState(baselinesPath, context)
-        var lastSave = ContinuousClock.now
-        var savedRevision = state.revision
-        var savedTrends = state.trendRevision
-        defer {
-            if state.revision != savedRevision || state.trendRevision != savedTrends {
-                Self.save(state, to: baselinesPath, context)
+        let loop = Loop(baselinesPath: baselinesPath, state: Self.loadState(baselinesPath, context))
+        let intake = Mutex(Intake(loop: loop))
+        // Judged where each reading arrives, on the network thread; what arrived before that
+        // switch is judged first, and what arrives while it is being judged waits its turn.
+        let backlog = context.consume { message in
+            intake.withLock { intake in
+                if intake.backlog > 0 {
+                    intake.held.append(message)
+                } else {
+                    intake.loop.take(message, context)
+                }
             }
         }
-        // Monotonic: a clock set back must not hold evaluations back for as long.
-        let start = ContinuousClock.now
-        func milliseconds(_ duration: Duration) -> Int64 {
-            duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        }
+        intake.withLock { $0.setBacklog(backlog, context) }
+        // What arrived before the switch; then only the end of the intake when the agent stops.
         for await message in context.messages {
-            guard case .telemetry(let topicAsset) = context.topics.parse(message.topic) else {
-                context.reject(message, reason: "topic is not a telemetry topic of this site")
-                continue
-            }
-            // Another instance's asset: skipped before any decoding, so N instances share the work.
-            guard context.settings.partition.contains(topicAsset.rawValue) else {
-                context.counters.increment("other_partition")
-                continue
-            }
-            guard let reading = context.decode(Reading.self, from: message) else { continue }
-            guard reading.asset == topicAsset, reading.site == context.common.site else {
-                context.reject(
-                    message,
-                    reason: "asset/site: payload says \(reading.site)/\(reading.asset), topic says \(topicAsset)")
-                continue
-            }
-            // A dead link is not a dead battery: only values the device vouched for are judged.
-            guard reading.quality == .good else {
-                context.counters.increment("skipped_\(reading.quality.rawValue)")
-                continue
-            }
-            // A reading the outbox sent again after an outage is history: judging it now would
-            // overwrite the retained evaluation with an older state and raise or clear alarms
-            // out of time. The recorder stores it all the same.
-            guard !reading.historical else {
-                context.counters.increment("skipped_historical")
-                continue
-            }
-            switch context.settings.evaluator.evaluate(reading, state: &state) {
-            case .evaluated(let evaluation):
-                context.counters.increment("evaluated")
-                let sinceSave = ContinuousClock.now - lastSave
-                if (state.revision != savedRevision && sinceSave >= Self.saveInterval)
-                    || (state.trendRevision != savedTrends && sinceSave >= Self.trendSaveInterval)
-                {
-                    Self.save(state, to: baselinesPath, context)
-                    lastSave = .now
-                    savedRevision = state.revision
-                    savedTrends = state.trendRevision
-                }
-                let settings = context.settings
-                guard
-                    gate.admit(
-                        evaluation, now: milliseconds(.now - start), heartbeat: milliseconds(settings.heartbeat),
-                        disconnections: context.disconnections)
-                else {
-                    context.counters.increment("unchanged")
-                    continue
-                }
-                context.enqueue(
-                    MQTTMessage(
-                        topic: context.topics.evaluation(reading.asset), payload: PayloadCodec.encode(evaluation),
-                        qos: .atLeastOnce, retain: true))
-            case .impossible(let rejection):
-                context.counters.increment("impossible")
-                context.log.warning("rejected \(reading.asset) seq \(reading.seq): \(rejection.reason)")
-                context.enqueue(
-                    MQTTMessage(
-                        topic: context.topics.rejected(reading.asset), payload: PayloadCodec.encode(rejection),
-                        qos: .atLeastOnce, retain: false))
-            }
+            intake.withLock { $0.takeFromBacklog(message, context) }
+        }
+        intake.withLock { $0.loop.saveIfChanged(context) }
+    }
+
+    /// The loop, and readings that arrived on the network thread while older ones still waited
+    /// in `messages`: a reading judged before an older one of its asset would step its state back.
+    struct Intake: Sendable {
+        var loop: Loop
+        /// Unknown (`Int.max`) until `consume` says how many wait in `messages`.
+        var backlog = Int.max
+        var held: [MQTTMessage] = []
+
+        mutating func setBacklog(_ count: Int, _ context: AgentContext<Settings>) {
+            backlog = count
+            if backlog == 0 { releaseHeld(context) }
+        }
+
+        mutating func takeFromBacklog(_ message: MQTTMessage, _ context: AgentContext<Settings>) {
+            loop.take(message, context)
+            backlog -= 1
+            if backlog == 0 { releaseHeld(context) }
+        }
+
+        private mutating func releaseHeld(_ context: AgentContext<Settings>) {
+            for message in held { loop.take(message, context) }
+            held = []
         }
     }
 

@@ -13,8 +13,7 @@ public final class AgentContext<Settings: Sendable>: Sendable {
     let inbox: AsyncStream<MQTTMessage>.Continuation
     let bus: any MessageBus
     private let consumed: @Sendable () -> Void
-    /// In a struct: a bare closure in a `Mutex` gains a thunk on every `withLock`.
-    private let consumer = Mutex<Consumer?>(nil)
+    private let handover: Handover
     private let current: Mutex<Settings>
     private let stopping = Mutex(false)
 
@@ -30,7 +29,14 @@ public final class AgentContext<Settings: Sendable>: Sendable {
         self.bus = bus
         current = Mutex(settings)
         let (stream, inbox) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
-        messages = AgentInbox(stream: stream, consumed: consumed)
+        let handover = Handover()
+        self.handover = handover
+        messages = AgentInbox(
+            stream: stream,
+            consumed: {
+                handover.state.withLock { $0.buffered -= 1 }
+                consumed()
+            })
         self.inbox = inbox
         self.consumed = consumed
     }
@@ -42,11 +48,18 @@ public final class AgentContext<Settings: Sendable>: Sendable {
 
     /// Feeds a message to the agent; tests use it to drive an agent without a broker.
     public func deliver(_ message: MQTTMessage) {
-        if let consumer = consumer.withLock({ $0 }) {
+        // Counted and queued under the lock, so the count `consume` returns is exact.
+        let consumer = handover.state.withLock { state -> Consumer? in
+            guard let consumer = state.consumer else {
+                state.buffered += 1
+                inbox.yield(message)
+                return nil
+            }
+            return consumer
+        }
+        if let consumer {
             consumer.take(message)
             consumed()
-        } else {
-            inbox.yield(message)
         }
     }
 
@@ -54,8 +67,14 @@ public final class AgentContext<Settings: Sendable>: Sendable {
     /// of `messages`, for an agent whose per-message work is cheaper than an `AsyncStream` hop.
     /// `messages` still delivers what arrived before, and still ends when the agent must stop.
     /// While `consumer` runs the socket is not read: it may wait for room, briefly.
-    public func consume(_ consumer: @escaping @Sendable (MQTTMessage) -> Void) {
-        self.consumer.withLock { $0 = Consumer(take: consumer) }
+    /// - Returns: how many messages `messages` still holds from before the switch; an agent that
+    ///   must judge in arrival order holds back what `consumer` gets until it has taken those.
+    @discardableResult
+    public func consume(_ consumer: @escaping @Sendable (MQTTMessage) -> Void) -> Int {
+        handover.state.withLock { state in
+            state.consumer = Consumer(take: consumer)
+            return state.buffered
+        }
     }
 
     public func finishMessages() { inbox.finish() }
@@ -115,4 +134,16 @@ public final class AgentContext<Settings: Sendable>: Sendable {
 
 struct Consumer: Sendable {
     let take: @Sendable (MQTTMessage) -> Void
+}
+
+/// Who takes the agent's messages, and how many wait in `messages`; shared with the inbox, which
+/// counts down as the agent takes them.
+final class Handover: Sendable {
+    struct State: Sendable {
+        /// In a struct: a bare closure in a `Mutex` gains a thunk on every `withLock`.
+        var consumer: Consumer?
+        var buffered = 0
+    }
+
+    let state = Mutex(State())
 }

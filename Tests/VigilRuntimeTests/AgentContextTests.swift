@@ -1,0 +1,51 @@
+import Synchronization
+import Testing
+import VigilMQTT
+import VigilYAML
+
+@testable import VigilRuntime
+
+/// The switch from `messages` to a consumer on the network thread: an agent that judges in
+/// arrival order (the evaluator) relies on the count `consume` returns being exact.
+@Suite struct AgentContextTests {
+    /// Publishes nowhere: these tests are about intake only.
+    struct NoBus: MessageBus {
+        func publish(_ message: MQTTMessage) async throws {}
+        func enqueue(_ message: MQTTMessage) throws {}
+        var isConnected: Bool { true }
+        var outstandingPublishes: Int { 0 }
+        var disconnections: UInt64 { 0 }
+    }
+
+    func context() throws -> AgentContext<Int> {
+        let common = try CommonSettings(ConfigNode(YAMLNode.mapping([])), agent: "probe")
+        return AgentContext(common: common, settings: 0, bus: NoBus(), log: Logger(label: "test"), counters: Counters())
+    }
+
+    func message(_ number: Int) -> MQTTMessage {
+        MQTTMessage(topic: "t/\(number)", payload: [], qos: .atLeastOnce)
+    }
+
+    @Test func consumeCountsWhatStillWaitsAndTakesEverythingAfter() async throws {
+        let context = try context()
+        for number in 1...3 { context.deliver(message(number)) }
+        var inbox = context.messages.makeAsyncIterator()
+        #expect(await inbox.next()?.topic == "t/1")
+
+        let taken = Mutex<[String]>([])
+        let waiting = context.consume { message in taken.withLock { $0.append(message.topic) } }
+        #expect(waiting == 2)
+        for number in 4...5 { context.deliver(message(number)) }
+        #expect(taken.withLock { $0 } == ["t/4", "t/5"])
+
+        context.finishMessages()
+        var rest: [String] = []
+        while let message = await inbox.next() { rest.append(message.topic) }
+        #expect(rest == ["t/2", "t/3"])
+    }
+
+    @Test func nothingWaitingCountsZero() throws {
+        let context = try context()
+        #expect(context.consume { _ in } == 0)
+    }
+}
