@@ -5,6 +5,9 @@
 /// Output is equivalent JSON (keys sorted like `.sortedKeys`); tests decode both and compare.
 public struct JSONWriter {
     public private(set) var bytes: [UInt8] = []
+    /// Set once a NaN or infinity was written: the bytes are then not JSON, and a caller that
+    /// cannot rule such values out falls back to `JSONEncoder`, which names the field.
+    public private(set) var wroteNonFinite = false
 
     public init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
@@ -46,6 +49,7 @@ public struct JSONWriter {
 
     /// Shortest round-trip form; callers guarantee finiteness (payloads never carry NaN).
     public mutating func number(_ value: Double) {
+        if !value.isFinite { wroteNonFinite = true }
         if value == value.rounded(.towardZero), abs(value) < 1e15 {
             integer(Int64(value))
         } else {

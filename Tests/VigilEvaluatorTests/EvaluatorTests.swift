@@ -115,6 +115,35 @@ import VigilYAML
         }
     }
 
+    /// Real evaluations of every simulated asset, healthy and faulty, through the evaluator's own
+    /// writer and through `JSONEncoder`: the same bytes.
+    @Test func everySimulatedAssetsEvaluationIsWrittenAsJSONEncoderWritesIt() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var site = SimulatedSite()
+        var state = EvaluatorState()
+        let evaluator = Evaluator()
+        var compared = 0
+        var withFindings = 0
+        var withResiduals = 0
+        for elapsed in stride(from: 0.0, through: 7200, by: 30) {
+            for sample in site.sample(elapsed: elapsed) {
+                let reading = Reading(
+                    site: try TopicLevel("demo"), asset: sample.asset, kind: sample.kind, seq: UInt64(elapsed) + 1,
+                    ts: Timestamp(millisecondsSinceEpoch: Int64(elapsed * 1000)), source: "sim", values: sample.values)
+                guard case .evaluated(let evaluation) = evaluator.evaluate(reading, state: &state) else { continue }
+                let fast = try #require(evaluation.encodedJSON())
+                #expect(Array(try encoder.encode(evaluation)) == fast, "\(reading.asset)")
+                compared += 1
+                if !evaluation.findings.isEmpty { withFindings += 1 }
+                if evaluation.residuals != nil { withResiduals += 1 }
+            }
+        }
+        #expect(compared > 1000)
+        #expect(withFindings > 0)
+        #expect(withResiduals > 0)
+    }
+
     @Test func unknownKindsAreScoredWithoutFindings() throws {
         let generic = Reading(
             site: try TopicLevel("demo"), asset: try TopicLevel("room-1"), kind: try AssetKind("room_sensor"), seq: 1,
