@@ -67,49 +67,10 @@ public struct EvaluatorAgent: Agent {
         }
         let baselinesPath = context.common.stateDirectory + "/" + Self.baselinesFile
         let loop = Loop(baselinesPath: baselinesPath, state: Self.loadState(baselinesPath, context))
-        let intake = Mutex(Intake(loop: loop))
-        // Judged where each reading arrives, on the network thread; what arrived before that
-        // switch is judged first, and what arrives while it is being judged waits its turn.
-        let backlog = context.consume { message in
-            intake.withLock { intake in
-                if intake.backlog > 0 {
-                    intake.held.append(message)
-                } else {
-                    intake.loop.take(message, context)
-                }
-            }
-        }
-        intake.withLock { $0.setBacklog(backlog, context) }
-        // What arrived before the switch; then only the end of the intake when the agent stops.
-        for await message in context.messages {
-            intake.withLock { $0.takeFromBacklog(message, context) }
-        }
-        intake.withLock { $0.loop.saveIfChanged(context) }
-    }
-
-    /// The loop, and readings that arrived on the network thread while older ones still waited
-    /// in `messages`: a reading judged before an older one of its asset would step its state back.
-    struct Intake: Sendable {
-        var loop: Loop
-        /// Unknown (`Int.max`) until `consume` says how many wait in `messages`.
-        var backlog = Int.max
-        var held: [MQTTMessage] = []
-
-        mutating func setBacklog(_ count: Int, _ context: AgentContext<Settings>) {
-            backlog = count
-            if backlog == 0 { releaseHeld(context) }
-        }
-
-        mutating func takeFromBacklog(_ message: MQTTMessage, _ context: AgentContext<Settings>) {
-            loop.take(message, context)
-            backlog -= 1
-            if backlog == 0 { releaseHeld(context) }
-        }
-
-        private mutating func releaseHeld(_ context: AgentContext<Settings>) {
-            for message in held { loop.take(message, context) }
-            held = []
-        }
+        let judge = Mutex(loop)
+        // Judged where each reading arrives, on the network thread, after what arrived before.
+        await context.consumeInOrder { message in judge.withLock { $0.take(message, context) } }
+        judge.withLock { $0.saveIfChanged(context) }
     }
 
     static let baselinesFile = "evaluator-baselines.json"

@@ -44,6 +44,26 @@ import VigilYAML
         #expect(rest == ["t/2", "t/3"])
     }
 
+    /// A message that arrives on the network thread while older ones still wait is held back
+    /// until they are judged; after that each is judged where it arrives.
+    @Test func consumeInOrderJudgesTheBacklogFirstThenEachAsItArrives() async throws {
+        let context = try context()
+        for number in 1...3 { context.deliver(message(number)) }
+        let seen = Mutex<[String]>([])
+        let done = Task {
+            await context.consumeInOrder { message in
+                seen.withLock { $0.append(message.topic) }
+                // Arrives (as from the network thread) while 2 and 3 still wait.
+                if message.topic == "t/1" { context.deliver(self.message(10)) }
+            }
+        }
+        while seen.withLock({ $0.count }) < 4 { try await Task.sleep(for: .milliseconds(5)) }
+        context.deliver(message(11))
+        #expect(seen.withLock { $0 } == ["t/1", "t/2", "t/3", "t/10", "t/11"])
+        context.finishMessages()
+        await done.value
+    }
+
     @Test func nothingWaitingCountsZero() throws {
         let context = try context()
         #expect(context.consume { _ in } == 0)
