@@ -37,6 +37,8 @@ public enum PayloadCodec {
     public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
         if let reading = value as? Reading { return reading.encodedJSON() }
         if let evaluation = value as? Evaluation, let json = evaluation.encodedJSON() { return json }
+        if let alert = value as? Alert, let json = alert.encodedJSON() { return json }
+        if let event = value as? AlertEvent, let json = event.encodedJSON() { return json }
         do {
             let encoder = JSONEncoder()
             // Stable key order: diffs, logs and golden tests read the same from run to run. Slashes
