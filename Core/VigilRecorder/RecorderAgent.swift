@@ -71,7 +71,8 @@ public struct RecorderAgent: Agent {
     public func publications(_ topics: Topics, agentID: TopicLevel) -> [String] { [topics.allAcks] }
 
     enum Event: Sendable {
-        /// Rows wait in `Intake`; this only wakes the loop when the first of them arrives.
+        /// Rows wait in `Intake`, collected on every tick; this wakes the loop early for a full
+        /// batch, and for the end of the intake.
         case rows
         case tick
     }
@@ -105,11 +106,13 @@ public struct RecorderAgent: Agent {
                 usleep(500)
                 waited += 1
             }
-            let first = intake.withLock { intake in
+            let count = intake.withLock { intake in
                 intake.rows.append(row)
-                return intake.rows.count == 1
+                return intake.rows.count
             }
-            if first { sink.yield(.rows) }
+            // The loop collects rows on its tick (every half `batch_ms`) and is woken early only
+            // for a full batch: a steady stream must not cost a thread wake-up per message.
+            if count >= context.settings.batchMax { sink.yield(.rows) }
         }
         context.consume(take)
         let feeder = Task {
@@ -140,17 +143,18 @@ public struct RecorderAgent: Agent {
             batch.maxRows = current.batchMax
             batch.maxAge = current.batchInterval
             batch.maxPending = current.maxPending
+            let (rows, finished) = intake.withLock { intake in
+                defer { intake.rows.removeAll(keepingCapacity: true) }
+                return (intake.rows, intake.finished)
+            }
+            let now = ContinuousClock.now
+            var dropped = 0
+            for row in rows { dropped += batch.append(row, now: now) }
+            if dropped > 0 { self.dropped(dropped, context) }
+            if finished { sink.finish() }
             switch event {
             case .rows:
-                let (rows, finished) = intake.withLock { intake in
-                    defer { intake.rows.removeAll(keepingCapacity: true) }
-                    return (intake.rows, intake.finished)
-                }
-                let now = ContinuousClock.now
-                var dropped = 0
-                for row in rows { dropped += batch.append(row, now: now) }
-                if dropped > 0 { self.dropped(dropped, context) }
-                if finished { sink.finish() }
+                break
             case .tick:
                 if lastMaintenance.map({ .now - $0 >= .seconds(10) }) ?? true {
                     lastMaintenance = .now
