@@ -95,8 +95,10 @@ if wants("latency") {
 
 if wants("footprint") {
     // 4. Footprint at a large data centre's load.
+    // Past the first minute: the once-a-minute work (rollups, baselines) has run, and its code is
+    // resident again after the agents released their start-up code (at 15 s).
     let footprint = try await FootprintBench.run(
-        warmUp: smoke ? 1 : 20, windows: smoke ? 1 : 3, window: smoke ? 1 : 10, agentDirectory: agentDirectory,
+        warmUp: smoke ? 1 : 75, windows: smoke ? 1 : 3, window: smoke ? 1 : 10, agentDirectory: agentDirectory,
         work: work)
     report.section("Footprint: 81 strings (1,944 jars), 2 chillers, 4 pumps at 1 Hz, all four agents")
     for agent in FootprintBench.agents {

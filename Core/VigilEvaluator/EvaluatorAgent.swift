@@ -96,6 +96,8 @@ public struct EvaluatorAgent: Agent {
     static func save(_ state: EvaluatorState, to path: String, _ context: AgentContext<Settings>) {
         do {
             try FileSystem.writeAtomically(Array(try JSONEncoder().encode(state)), to: path)
+            // The encoding of a large site's baselines is megabytes the heap would otherwise keep.
+            AgentRuntime.returnFreedMemory()
         } catch {
             context.counters.increment("baselines_write_failed")
             context.log.warning("cannot save the baselines to \(path): \(error)")

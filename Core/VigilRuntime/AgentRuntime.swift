@@ -159,6 +159,7 @@ final class AgentSession<A: Agent>: Sendable {
                 group.addTask { await self.warnIfNotConnected(client) }
                 group.addTask { await self.tickStatus(client) }
                 group.addTask { await self.tickWatchdog(agentDone) }
+                group.addTask { await self.releaseStartupCode() }
                 group.addTask {
                     for await number in signals {
                         if number == SIGHUP {
@@ -239,6 +240,19 @@ final class AgentSession<A: Agent>: Sendable {
                 self.counters.increment("received")
                 context.deliver(message)
             }
+        }
+    }
+
+    /// Start-up code (arguments, configuration, migrations, the first connection) does not run
+    /// again: once the agent has run a while its pages are given back (`releaseCodePages`).
+    /// Freed heap goes back to the kernel every 30 s after that (`returnFreedMemory`).
+    private func releaseStartupCode() async {
+        do { try await Task.sleep(for: .seconds(15)) } catch { return }
+        let bytes = AgentRuntime.releaseCodePages()
+        log.debug("released the code pages mapped so far (\(bytes >> 20) MiB of address space)")
+        while true {
+            do { try await Task.sleep(for: .seconds(30)) } catch { return }
+            AgentRuntime.returnFreedMemory()
         }
     }
 
