@@ -20,32 +20,49 @@ extension AgentRuntime {
         _ = glibcMallocTrim(0)
     }
 
-    /// Unmaps every code page the process has touched so far, its own and its libraries'; those it
-    /// still runs come back at their next use, from the page cache (a minor fault each).
+    /// Unmaps every page of code and read-only data the process has touched so far, its own and
+    /// its libraries'; those it still uses come back at their next use, from the page cache (a
+    /// minor fault each).
     ///
-    /// Most of an agent's resident memory is code, and a good part of that ran once: argument
-    /// parsing, configuration, migrations, the first connection. Released once the agent is
-    /// running, its resident memory is what it keeps using, and the kernel may reclaim the rest
-    /// first when memory runs short (mapped code is the last it evicts). Only executable file
-    /// mappings are touched: they are never written, so nothing is lost, unlike a read-only data
-    /// mapping whose relocated pages are private copies.
+    /// Most of an agent's resident memory is code and constant data, and a good part of that was
+    /// used once: argument parsing, configuration, migrations, the first connection, OpenSSL's
+    /// and libstdc++'s initialisation. Released once the agent is running, its resident memory is
+    /// what it keeps using, and the kernel may reclaim the rest first when memory runs short
+    /// (mapped code is the last it evicts). Only read-only file mappings without a single private
+    /// page are touched (`Anonymous: 0 kB`): all their pages are the file's, so nothing is lost,
+    /// unlike relocated read-only data, whose pages are private copies.
     /// - Returns: the bytes of address space advised.
     @discardableResult
     public static func releaseCodePages() -> Int {
-        guard let maps = try? FileSystem.read("/proc/self/maps") else { return 0 }
+        guard let smaps = try? FileSystem.read("/proc/self/smaps") else { return 0 }
         var released = 0
-        for line in maps.split(separator: UInt8(ascii: "\n")) {
-            // "start-end perms offset dev inode path": executable, and backed by a file (inode ≠ 0).
+        var candidate: (start: UInt, end: UInt)?
+        for line in smaps.split(separator: UInt8(ascii: "\n")) {
             let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-            guard fields.count >= 6, Array(fields[1]) == Array("r-xp".utf8), Array(fields[5]) != [UInt8(ascii: "0")]
+            guard let first = fields.first else { continue }
+            if first.last == UInt8(ascii: ":") {
+                // A field of the current mapping; only `Anonymous` decides.
+                guard let mapping = candidate, Array(first) == Array("Anonymous:".utf8) else { continue }
+                candidate = nil
+                guard fields.count >= 2, Array(fields[1]) == [UInt8(ascii: "0")],
+                    let address = UnsafeMutableRawPointer(bitPattern: mapping.start)
+                else { continue }
+                if madvise(address, Int(mapping.end - mapping.start), MADV_DONTNEED) == 0 {
+                    released += Int(mapping.end - mapping.start)
+                }
+                continue
+            }
+            // A mapping: "start-end perms offset dev inode path"; read-only and backed by a file.
+            candidate = nil
+            guard fields.count >= 6, fields[1].count == 4, Array(fields[1]).first == UInt8(ascii: "r"),
+                Array(fields[1])[1] == UInt8(ascii: "-"), Array(fields[5]) != [UInt8(ascii: "0")]
             else { continue }
-            let bounds = fields[0].split(separator: UInt8(ascii: "-"))
+            let bounds = first.split(separator: UInt8(ascii: "-"))
             guard bounds.count == 2,
                 let start = UInt(String(decoding: bounds[0], as: UTF8.self), radix: 16),
-                let end = UInt(String(decoding: bounds[1], as: UTF8.self), radix: 16), end > start,
-                let address = UnsafeMutableRawPointer(bitPattern: start)
+                let end = UInt(String(decoding: bounds[1], as: UTF8.self), radix: 16), end > start
             else { continue }
-            if madvise(address, Int(end - start), MADV_DONTNEED) == 0 { released += Int(end - start) }
+            candidate = (start, end)
         }
         return released
     }
