@@ -3,9 +3,7 @@ import VigilMQTT
 import VigilRuntime
 
 extension EvaluatorAgent {
-    /// The evaluator's per-message work and what it keeps between messages. It runs on the MQTT
-    /// network thread: judging a reading costs less than handing it to a task would, and the hop
-    /// to a task was a thread wake-up on every reading's way to its alarm.
+    /// The evaluator's per-message work and what it keeps between messages.
     struct Loop: Sendable {
         let baselinesPath: String
         var gate = EvaluationGate()

@@ -1,4 +1,3 @@
-import Synchronization
 public import VigilDomain
 import VigilMQTT
 public import VigilRuntime
@@ -66,11 +65,12 @@ public struct EvaluatorAgent: Agent {
             context.log.notice("judging partition \(context.settings.partition) of the site's assets")
         }
         let baselinesPath = context.common.stateDirectory + "/" + Self.baselinesFile
-        let loop = Loop(baselinesPath: baselinesPath, state: Self.loadState(baselinesPath, context))
-        let judge = Mutex(loop)
-        // Judged where each reading arrives, on the network thread, after what arrived before.
-        await context.consumeInOrder { message in judge.withLock { $0.take(message, context) } }
-        judge.withLock { $0.saveIfChanged(context) }
+        var loop = Loop(baselinesPath: baselinesPath, state: Self.loadState(baselinesPath, context))
+        // Judged on the agent's task, not on the network thread as the alerter does: a replay or a
+        // catch-up arrives faster than it is judged, and the `max_undelivered` messages buffered
+        // here are what keeps a stock broker (1,000 queued per client) from dropping the rest.
+        for await message in context.messages { loop.take(message, context) }
+        loop.saveIfChanged(context)
     }
 
     static let baselinesFile = "evaluator-baselines.json"
