@@ -152,10 +152,7 @@ public struct RecorderAgent: Agent {
             for row in rows { dropped += batch.append(row, now: now) }
             if dropped > 0 { self.dropped(dropped, context) }
             if finished { sink.finish() }
-            switch event {
-            case .rows:
-                break
-            case .tick:
+            if case .tick = event {
                 if lastMaintenance.map({ .now - $0 >= .seconds(10) }) ?? true {
                     lastMaintenance = .now
                     let expire = lastExpiry.map { .now - $0 >= .seconds(600) } ?? true

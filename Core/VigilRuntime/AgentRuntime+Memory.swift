@@ -54,8 +54,7 @@ extension AgentRuntime {
             }
             // A mapping: "start-end perms offset dev inode path"; read-only and backed by a file.
             candidate = nil
-            guard fields.count >= 6, fields[1].count == 4, Array(fields[1]).first == UInt8(ascii: "r"),
-                Array(fields[1])[1] == UInt8(ascii: "-"), Array(fields[5]) != [UInt8(ascii: "0")]
+            guard fields.count >= 6, fields[1].starts(with: "r-".utf8), Array(fields[5]) != [UInt8(ascii: "0")]
             else { continue }
             let bounds = first.split(separator: UInt8(ascii: "-"))
             guard bounds.count == 2,
