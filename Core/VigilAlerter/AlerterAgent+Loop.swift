@@ -11,7 +11,7 @@ extension AlerterAgent {
         let owner: AlerterAgent
         let context: AgentContext<Settings>
         let outbox: Outbox
-        let writer: AlerterStateWriter
+        let writer: BackgroundSaver<AlerterState, AlarmBook.Transition>
         var book: AlarmBook
         var sequences: SequenceNumbers
         let knowsState: Bool
@@ -27,7 +27,7 @@ extension AlerterAgent {
 
         init(
             owner: AlerterAgent, context: AgentContext<Settings>, starting: StartingBook, outbox: Outbox,
-            writer: AlerterStateWriter
+            writer: BackgroundSaver<AlerterState, AlarmBook.Transition>
         ) {
             self.owner = owner
             self.context = context
@@ -173,7 +173,7 @@ extension AlerterAgent {
             let committed = outbox.committedSequence(AlerterAgent.eventStream.rawValue)
             journal.removeAll { ($0.seq ?? 0) <= committed }
             journal += numbered.compactMap(\.event)
-            writer.submit(AlerterState(memory: book.memory, journal: journal), transitions: numbered)
+            writer.submit(AlerterState(memory: book.memory, journal: journal), items: numbered)
             savedRevision = book.revision
             lastSave = .now
             for case (let event?, true) in numbered.map({ ($0.event, $0.notify) }) { hook.submit(event) }

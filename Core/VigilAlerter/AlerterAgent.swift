@@ -36,7 +36,7 @@ public struct AlerterAgent: Agent {
         let starting = startingBook(context, statePath: statePath, outbox: outbox)
         outbox.start()
         // The book is saved, and the events it covers handed to the outbox, on a thread of its own.
-        let writer = AlerterStateWriter(
+        let writer = BackgroundSaver<AlerterState, AlarmBook.Transition>(
             save: { [self] state in save(state, to: statePath, context) },
             record: { [self] transitions in for transition in transitions { record(transition, outbox, context) } })
         let loop = Loop(owner: self, context: context, starting: starting, outbox: outbox, writer: writer)

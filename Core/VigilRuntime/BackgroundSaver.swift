@@ -1,0 +1,78 @@
+import Synchronization
+
+/// Saves an agent's state on a thread of its own, then hands the items that save covers to
+/// `record`: the save's encoding and fsync, tens of milliseconds on a gateway's flash, never hold
+/// up the loop that judges the next message. The alerter records its alarm transitions after the
+/// save that covers them; the evaluator saves its baselines and records nothing.
+///
+/// Saves coalesce: the newest state must be a superset of any older one waiting (the alerter's
+/// journal keeps every event the outbox has not committed; the evaluator's baselines only grow),
+/// so a burst of changes costs one save, and the items are recorded in the order they were
+/// submitted, after it.
+public final class BackgroundSaver<State: Sendable, Item: Sendable>: Sendable {
+    private struct Pending {
+        var state: State?
+        var items: [Item] = []
+        /// Submitted and not yet saved and recorded.
+        var busy = false
+        var stopping = false
+    }
+
+    private let pending = Mutex(Pending())
+    private let wake = ThreadSemaphore()
+    private let done = ThreadSemaphore()
+    private let save: @Sendable (State) -> Void
+    private let record: @Sendable ([Item]) -> Void
+
+    public init(save: @escaping @Sendable (State) -> Void, record: @escaping @Sendable ([Item]) -> Void = { _ in }) {
+        self.save = save
+        self.record = record
+        OSThread.spawn { [self] in self.run() }
+    }
+
+    /// Returns at once; `state` is saved, then `items` recorded, on the saver's thread.
+    public func submit(_ state: State, items: [Item] = []) {
+        pending.withLock {
+            $0.state = state
+            $0.items += items
+            $0.busy = true
+        }
+        wake.signal()
+    }
+
+    /// Waits until everything submitted so far is saved and recorded.
+    public func flush() {
+        while pending.withLock({ $0.busy }) {
+            wake.signal()
+            done.wait()
+        }
+    }
+
+    /// Flushes, then ends the thread.
+    public func stop() {
+        flush()
+        pending.withLock { $0.stopping = true }
+        wake.signal()
+    }
+
+    private func run() {
+        while true {
+            wake.wait()
+            let (state, items, stopping) = pending.withLock { pending in
+                defer {
+                    pending.state = nil
+                    pending.items = []
+                }
+                return (pending.state, pending.items, pending.stopping)
+            }
+            if let state { save(state) }
+            if !items.isEmpty { record(items) }
+            let idle = pending.withLock { pending in
+                if pending.state == nil && pending.items.isEmpty { pending.busy = false }
+                return !pending.busy
+            }
+            if idle { done.signal() }
+            if stopping { return }
+        }
+    }
+}
