@@ -163,3 +163,28 @@ final class Counter: @unchecked Sendable {
 enum Settle {
     static let seconds = CommandLine.arguments.contains("--smoke") ? 0.5 : 2.0
 }
+
+/// The machine's CPU time so far, from `/proc/stat`: all of it, and what the hypervisor took
+/// (steal: the virtual CPU was ready to run and the host ran something else). On a shared
+/// virtual machine steal comes in stretches of milliseconds, which no agent can shorten: it is
+/// reported beside the latency and throughput figures it disturbs.
+struct MachineTime {
+    var total: Double
+    var stolen: Double
+
+    static func now() -> MachineTime {
+        guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let line = stat.split(separator: "\n").first, line.hasPrefix("cpu ")
+        else { return MachineTime(total: 0, stolen: 0) }
+        // user nice system idle iowait irq softirq steal (guest time is already in user).
+        let fields = line.split(separator: " ").dropFirst().prefix(8).compactMap { Double($0) }
+        guard fields.count == 8 else { return MachineTime(total: 0, stolen: 0) }
+        return MachineTime(total: fields.reduce(0, +), stolen: fields[7])
+    }
+
+    /// Percent of all CPU time since `start` that was stolen; nil where the kernel keeps no count.
+    func stolenPercent(since start: MachineTime) -> Double? {
+        let total = self.total - start.total
+        return total > 0 ? (stolen - start.stolen) / total * 100 : nil
+    }
+}

@@ -29,7 +29,9 @@ var report = Report()
 print("vigil-bench\(smoke ? " --smoke (tiny sizes, one run each)" : ""): agents from \(agentDirectory)")
 
 // 1. What this machine can do at all: the references the figures below are ratios to.
+let limitsStart = MachineTime.now()
 let limits = smoke || !wants("limits") ? MachineLimits() : MachineLimits.measure(work: work)
+let limitsSteal = limits.qos1 == nil ? nil : MachineTime.now().stolenPercent(since: limitsStart)
 report.section("The machine's limits (../shared/bench/limits, this run)")
 report.reference("raw libmosquitto QoS 1 msg/s, 200 B, pub → broker → sub", limits.qos1, key: "limits.mq_q1_msg_s")
 report.reference("raw libmosquitto QoS 0 msg/s", limits.qos0, key: "limits.mq_q0_msg_s")
@@ -38,17 +40,21 @@ report.reference(
 report.reference(
     "raw QoS 1 latency at 2,000 msg/s, p99 ms", limits.latencyP99.map { $0 / 1000 }, key: "limits.mq_q1_p99_ms")
 report.reference("raw SQLite batched inserts with an index, rows/s", limits.sqliteRows, key: "limits.sql_batch_rows_s")
+report.reference("CPU time the hypervisor took (steal), % of the machine's", limitsSteal, key: "limits.steal_pct")
 
 if wants("e2e") {
     // 2. The whole pipeline as fast as the collector can publish.
     var pipelineCPU: [String: [Double]] = [:]
+    let pipelineStart = MachineTime.now()
     let pipeline = try await Figure.measure(repeats) {
         let outcome = try await PipelineBench.run(
             rows: smoke ? 2_000 : 60_000, agentDirectory: agentDirectory, work: work, name: "e2e-\(UUID().uuidString)")
         for (agent, cpu) in outcome.cpuPerReading { pipelineCPU[agent, default: []].append(cpu * 1e6) }
         return outcome.readingsPerSecond
     }
+    let pipelineSteal = MachineTime.now().stolenPercent(since: pipelineStart)
     report.section("End to end: collector replay at max → evaluator, alerter → recorder commits, acks on")
+    report.reference("CPU time the hypervisor took (steal), % of the machine's", pipelineSteal, key: "e2e.steal_pct")
     report.row("pump readings committed by the recorder /s", pipeline, key: "e2e.readings_per_s")
     if let qos1 = limits.qos1 {
         report.row("  as a share of raw QoS 1", pipeline.map { $0 / qos1 }, key: "e2e.ratio_to_q1", goal: .atLeast(0.6))
@@ -68,6 +74,7 @@ if wants("latency") {
     var alertP99: [Double] = []
     var alertMax: [Double] = []
     var alarmShare: [Double] = []
+    let latencyStart = MachineTime.now()
     // 25 s of faults, four a second: 100 a run, so p99 is the 99th of 100, not the worst one.
     for run in 0..<repeats {
         let outcome = try await LatencyBench.run(
@@ -81,7 +88,9 @@ if wants("latency") {
         alertMax.append(outcome.alert.max() ?? .nan)
         alarmShare.append(Double(outcome.alert.count) / Double(max(1, outcome.faults)))
     }
+    let latencySteal = MachineTime.now().stolenPercent(since: latencyStart)
     report.section("Alarm latency at 2,000 pump readings/s, a fault every 250 ms (ms)")
+    report.reference("CPU time the hypervisor took (steal), % of the machine's", latencySteal, key: "latency.steal_pct")
     report.row("reading publish → evaluation arrives, p50", Figure(evaluationP50), key: "latency.evaluation_p50_ms")
     report.row("reading publish → evaluation arrives, p99", Figure(evaluationP99), key: "latency.evaluation_p99_ms")
     report.row("reading publish → evaluation arrives, max", Figure(evaluationMax), key: "latency.evaluation_max_ms")
