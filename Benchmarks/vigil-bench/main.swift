@@ -17,6 +17,11 @@ let only = CommandLine.arguments.firstIndex(of: "--only").flatMap {
         ? Set(CommandLine.arguments[$0 + 1].split(separator: ",").map(String.init)) : nil
 }
 func wants(_ part: String) -> Bool { only?.contains(part) ?? true }
+/// `--footprint-minutes 60`: measures the footprint for that long instead of 30 s, and reports
+/// where each agent's memory ended as well: what an agent leaks shows only over hours.
+let footprintMinutes = CommandLine.arguments.firstIndex(of: "--footprint-minutes").flatMap {
+    $0 + 1 < CommandLine.arguments.count ? Int(CommandLine.arguments[$0 + 1]) : nil
+}
 let environment = ProcessInfo.processInfo.environment
 let binDirectory = environment["VIGIL_BIN_DIR"] ?? ".build/release"
 /// The agents measured for footprint and end to end: the shipped, statically linked ones when
@@ -107,8 +112,8 @@ if wants("footprint") {
     // Past the first minute: the once-a-minute work (rollups, baselines) has run, and its code is
     // resident again after the agents released their start-up code (at 15 s).
     let footprint = try await FootprintBench.run(
-        warmUp: smoke ? 1 : 75, windows: smoke ? 1 : 3, window: smoke ? 1 : 10, agentDirectory: agentDirectory,
-        work: work)
+        warmUp: smoke ? 1 : 75, windows: smoke ? 1 : (footprintMinutes.map { $0 * 6 } ?? 3), window: smoke ? 1 : 10,
+        agentDirectory: agentDirectory, work: work)
     report.section("Footprint: 81 strings (1,944 jars), 2 chillers, 4 pumps at 1 Hz, all four agents")
     for agent in FootprintBench.agents {
         report.row(
@@ -124,6 +129,14 @@ if wants("footprint") {
         report.row(
             "\(agent) peak resident memory (VmHWM), MB", Figure([footprint.peakMB[agent] ?? .nan]),
             key: "footprint.peak_mb.\(agent)")
+    }
+    if let minutes = footprintMinutes {
+        for agent in FootprintBench.agents {
+            report.row(
+                "\(agent) resident memory in the last of \(minutes) minutes, MB",
+                Figure(Array((footprint.residentMB[agent] ?? []).suffix(60))),
+                key: "footprint.rss_mb_last_minute.\(agent)")
+        }
     }
     report.row(
         "readings committed /s (the site sends 87)", Figure([footprint.readingsPerSecond]),
