@@ -5,8 +5,8 @@ import VigilRuntime
 extension EvaluatorAgent {
     /// The evaluator's per-message work and what it keeps between messages.
     struct Loop: Sendable {
-        /// Writes the baselines on a thread of its own: encoding a 2,000-jar site's and the fsync
-        /// took the judging loop away for tens of milliseconds once a minute.
+        /// Writes the baselines on a thread of its own: encoding a 1,944-jar site's and the fsync
+        /// took the judging loop away for about 100 ms once a minute.
         let saver: BackgroundSaver<EvaluatorState, Never>
         var gate = EvaluationGate()
         var state: EvaluatorState

@@ -5,10 +5,10 @@ import Synchronization
 /// up the loop that judges the next message. The alerter records its alarm transitions after the
 /// save that covers them; the evaluator saves its baselines and records nothing.
 ///
-/// Saves coalesce: the newest state must be a superset of any older one waiting (the alerter's
-/// journal keeps every event the outbox has not committed; the evaluator's baselines only grow),
-/// so a burst of changes costs one save, and the items are recorded in the order they were
-/// submitted, after it.
+/// Saves coalesce: the newest state must supersede any older one still waiting (the alerter's
+/// journal keeps every event the outbox has not committed; the evaluator's baselines are simply
+/// the latest), so a burst of changes costs one save, and the items are recorded in the order they
+/// were submitted, after it.
 public final class BackgroundSaver<State: Sendable, Item: Sendable>: Sendable {
     private struct Pending {
         var state: State?
