@@ -13,8 +13,13 @@ TEST_TIMEOUT ?= 1500
 # What a gateway runs: the five executables, built with the Swift runtime linked in (`make static`),
 # linked by the toolchain's lld with packed relative relocations: the 40,000 relocations of a
 # position-independent Swift binary otherwise keep 0.9 MB of each agent resident (glibc 2.36+).
+# Each function in its own section, and the busy ones linked side by side in the order of
+# packaging/hot-code.order (packaging/hot-code-order.sh writes it from perf profiles): the kernel
+# maps code 64 KB around each page touched, so scattered busy code kept more of it resident.
 AGENTS := vigil-collector vigil-evaluator vigil-alerter vigil-recorder vigil
-STATIC_FLAGS := -c release --static-swift-stdlib --scratch-path .build-static -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
+STATIC_FLAGS := -c release --static-swift-stdlib --scratch-path .build-static -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
+	-Xswiftc -Xfrontend -Xswiftc -function-sections \
+	-Xlinker --symbol-ordering-file=$(CURDIR)/packaging/hot-code.order -Xlinker --no-warn-symbol-ordering
 
 # `make install`: where the binaries go (units, configuration and scripts have fixed places).
 PREFIX ?= /usr/local
