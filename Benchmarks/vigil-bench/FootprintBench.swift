@@ -5,8 +5,8 @@ import Foundation
 /// running as shipped (`make static`: the Swift runtime linked in, as the Debian package has it).
 ///
 /// After a warm-up (baselines learned, databases and outboxes open, the first minute's work done),
-/// CPU is measured over several
-/// windows and resident memory sampled every second; each window and each sample is one run.
+/// CPU is measured over several windows and resident memory sampled every second; each window and
+/// each sample is one run.
 enum FootprintBench {
     static let agents = ["collector", "evaluator", "alerter", "recorder"]
 

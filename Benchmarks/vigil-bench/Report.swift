@@ -92,6 +92,11 @@ struct Report {
         row(label + " (ref)", Figure(value.map { [$0] } ?? []), key: key)
     }
 
+    /// The hypervisor's share of the CPU time while a part ran (`MachineTime`), as a reference.
+    mutating func steal(_ percent: Double?, key: String) {
+        reference("CPU time the hypervisor took (steal), % of the machine's", percent, key: key)
+    }
+
     mutating func set(_ key: String, _ value: Any) {
         let path = key.split(separator: ".").map(String.init)
         json = Self.setting(json, path[...], value)

@@ -45,7 +45,7 @@ report.reference(
 report.reference(
     "raw QoS 1 latency at 2,000 msg/s, p99 ms", limits.latencyP99.map { $0 / 1000 }, key: "limits.mq_q1_p99_ms")
 report.reference("raw SQLite batched inserts with an index, rows/s", limits.sqliteRows, key: "limits.sql_batch_rows_s")
-report.reference("CPU time the hypervisor took (steal), % of the machine's", limitsSteal, key: "limits.steal_pct")
+report.steal(limitsSteal, key: "limits.steal_pct")
 
 if wants("e2e") {
     // 2. The whole pipeline as fast as the collector can publish.
@@ -59,7 +59,7 @@ if wants("e2e") {
     }
     let pipelineSteal = MachineTime.now().stolenPercent(since: pipelineStart)
     report.section("End to end: collector replay at max → evaluator, alerter → recorder commits, acks on")
-    report.reference("CPU time the hypervisor took (steal), % of the machine's", pipelineSteal, key: "e2e.steal_pct")
+    report.steal(pipelineSteal, key: "e2e.steal_pct")
     report.row("pump readings committed by the recorder /s", pipeline, key: "e2e.readings_per_s")
     if let qos1 = limits.qos1 {
         report.row("  as a share of raw QoS 1", pipeline.map { $0 / qos1 }, key: "e2e.ratio_to_q1", goal: .atLeast(0.6))
@@ -95,7 +95,7 @@ if wants("latency") {
     }
     let latencySteal = MachineTime.now().stolenPercent(since: latencyStart)
     report.section("Alarm latency at 2,000 pump readings/s, a fault every 250 ms (ms)")
-    report.reference("CPU time the hypervisor took (steal), % of the machine's", latencySteal, key: "latency.steal_pct")
+    report.steal(latencySteal, key: "latency.steal_pct")
     report.row("reading publish → evaluation arrives, p50", Figure(evaluationP50), key: "latency.evaluation_p50_ms")
     report.row("reading publish → evaluation arrives, p99", Figure(evaluationP99), key: "latency.evaluation_p99_ms")
     report.row("reading publish → evaluation arrives, max", Figure(evaluationMax), key: "latency.evaluation_max_ms")

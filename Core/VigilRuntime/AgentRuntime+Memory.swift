@@ -42,9 +42,9 @@ extension AgentRuntime {
             guard let first = fields.first else { continue }
             if first.last == UInt8(ascii: ":") {
                 // A field of the current mapping; only `Anonymous` decides.
-                guard let mapping = candidate, Array(first) == Array("Anonymous:".utf8) else { continue }
+                guard let mapping = candidate, first.elementsEqual("Anonymous:".utf8) else { continue }
                 candidate = nil
-                guard fields.count >= 2, Array(fields[1]) == [UInt8(ascii: "0")],
+                guard fields.count >= 2, fields[1].elementsEqual("0".utf8),
                     let address = UnsafeMutableRawPointer(bitPattern: mapping.start)
                 else { continue }
                 if madvise(address, Int(mapping.end - mapping.start), MADV_DONTNEED) == 0 {
@@ -54,7 +54,7 @@ extension AgentRuntime {
             }
             // A mapping: "start-end perms offset dev inode path"; read-only and backed by a file.
             candidate = nil
-            guard fields.count >= 6, fields[1].starts(with: "r-".utf8), Array(fields[5]) != [UInt8(ascii: "0")]
+            guard fields.count >= 6, fields[1].starts(with: "r-".utf8), !fields[5].elementsEqual("0".utf8)
             else { continue }
             let bounds = first.split(separator: UInt8(ascii: "-"))
             guard bounds.count == 2,
