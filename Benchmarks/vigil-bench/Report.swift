@@ -88,13 +88,13 @@ struct Report {
     }
 
     /// A reference figure measured in the same run (no goal: it is what the machine can do).
-    mutating func reference(_ label: String, _ value: Double?, key: String) {
-        row(label + " (ref)", Figure(value.map { [$0] } ?? []), key: key)
+    mutating func reference(_ label: String, _ figure: Figure?, key: String) {
+        row(label + " (ref)", figure ?? Figure([]), key: key)
     }
 
     /// The hypervisor's share of the CPU time while a part ran (`MachineTime`), as a reference.
     mutating func steal(_ percent: Double?, key: String) {
-        reference("CPU time the hypervisor took (steal), % of the machine's", percent, key: key)
+        reference("CPU time the hypervisor took (steal), % of the machine's", percent.map { Figure([$0]) }, key: key)
     }
 
     mutating func set(_ key: String, _ value: Any) {
