@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Debian packages the build, the tests and `make run` need.
-APT_PACKAGES := mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libssl-dev libmodbus-dev sqlite3 pkg-config python3 python3-pymodbus socat openssl systemd
+# Debian packages the build, the tests and `make run` need. pymodbus's server imports pyserial
+# and serial_asyncio even for Modbus TCP; Debian only recommends them, and `deps` installs
+# without recommends.
+APT_PACKAGES := mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libssl-dev libmodbus-dev sqlite3 pkg-config python3 python3-pymodbus python3-serial python3-serial-asyncio socat openssl systemd
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_FORMAT_PATHS := Package.swift Agents Core Tests Benchmarks
 TEST_TIMEOUT ?= 1500
