@@ -81,21 +81,19 @@ enum PipelineBench {
     /// counting a growing table fifty times a second, which took 4–8 % of the machine from the
     /// agents being measured.
     static func watermark(_ history: Database) throws -> Int {
-        guard
-            case .integer(let count) = try history.query("SELECT coalesce(max(committed), 0) FROM ledger").first?.first
-        else {
-            return 0
-        }
-        return Int(count)
+        try integer(history, "SELECT coalesce(max(committed), 0) FROM ledger")
     }
 
     /// Every stored reading of every asset: what the footprint part counts twice in a run.
     static func committed(_ path: String) throws -> Int {
         let database = try Database(path: path, readOnly: true)
         defer { database.close() }
-        guard case .integer(let count) = try database.query("SELECT count(*) FROM telemetry").first?.first else {
-            return 0
-        }
-        return Int(count)
+        return try integer(database, "SELECT count(*) FROM telemetry")
+    }
+
+    /// The first column of the first row, or 0 when the query gives no integer.
+    private static func integer(_ database: Database, _ sql: String) throws -> Int {
+        guard case .integer(let value) = try database.query(sql).first?.first else { return 0 }
+        return Int(value)
     }
 }
