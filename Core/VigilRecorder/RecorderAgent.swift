@@ -28,6 +28,9 @@ public struct RecorderAgent: Agent {
         public var rollupInterval: Duration
         /// SQLite's page cache, in MiB.
         public var cacheMegabytes: Int
+        /// Every thread in `SCHED_IDLE` (`CPUPriority`): history gives way to the alarm path, and
+        /// what it cannot write in an overload waits in the collectors' outboxes.
+        public var idlePriority: Bool
     }
 
     public static let name = "recorder"
@@ -40,7 +43,7 @@ public struct RecorderAgent: Agent {
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
         try section.requireOnly([
             "database", "batch_max", "batch_ms", "max_pending", "retention_days", "rollup_retention_days", "max_db_mb",
-            "rollup_flush_s", "cache_mb",
+            "rollup_flush_s", "cache_mb", "idle_priority",
         ])
         return Settings(
             database: try section.optionalString("database"),
@@ -51,7 +54,8 @@ public struct RecorderAgent: Agent {
             rollupRetentionDays: try section.int("rollup_retention_days", default: 1825, in: 1...36_500),
             maxDatabaseBytes: try section.int("max_db_mb", default: 2048, in: 1...10_000_000) << 20,
             rollupInterval: .seconds(try section.int("rollup_flush_s", default: 60, in: 1...3600)),
-            cacheMegabytes: try section.int("cache_mb", default: 2, in: 1...1024))
+            cacheMegabytes: try section.int("cache_mb", default: 2, in: 1...1024),
+            idlePriority: try section.bool("idle_priority", default: true))
     }
 
     public static func validateChange(from current: Settings, to new: Settings) throws(ConfigError) {
@@ -60,6 +64,9 @@ public struct RecorderAgent: Agent {
         }
         guard current.cacheMegabytes == new.cacheMegabytes else {
             throw ConfigError(key: "cache_mb", reason: "cannot change while the recorder runs; set it in the file")
+        }
+        guard current.idlePriority == new.idlePriority else {
+            throw ConfigError(key: "idle_priority", reason: "cannot change while the recorder runs; set it in the file")
         }
     }
 
@@ -154,6 +161,7 @@ public struct RecorderAgent: Agent {
             if finished { sink.finish() }
             if case .tick = event {
                 if lastMaintenance.map({ .now - $0 >= .seconds(10) }) ?? true {
+                    if current.idlePriority { giveWay(context, first: lastMaintenance == nil) }
                     lastMaintenance = .now
                     let expire = lastExpiry.map { .now - $0 >= .seconds(600) } ?? true
                     if expire { lastExpiry = .now }
@@ -176,6 +184,23 @@ public struct RecorderAgent: Agent {
             try await store.close()
         } catch {
             context.log.error("writing the last rollups failed; they are recomputed at the next start: \(error)")
+        }
+    }
+
+    /// Moves the recorder's threads to `SCHED_IDLE` (`CPUPriority`), again every maintenance pass:
+    /// a thread started while the list was read would be missed, and one started later inherits it.
+    private func giveWay(_ context: AgentContext<Settings>, first: Bool) {
+        do {
+            let threads = try CPUPriority.yieldToOthers()
+            context.counters.set("idle_priority", to: 1)
+            if first { context.log.notice("giving way to the alarm path: \(threads) threads in SCHED_IDLE") }
+        } catch {
+            context.counters.set("idle_priority", to: 0)
+            if first {
+                context.log.warning(
+                    "could not give way to the alarm path (\(error)); history competes with alarms for CPU. "
+                        + "Under systemd the unit must allow sched_setscheduler (SystemCallFilter=)")
+            }
         }
     }
 
