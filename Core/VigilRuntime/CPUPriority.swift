@@ -6,7 +6,7 @@
 ///
 /// Why: the recorder's commits come in bursts of 8–25 ms of CPU. On a two-core gateway such a
 /// burst kept the broker, the evaluator or the alerter off a core until the next scheduler tick
-/// (4 ms at Debian's 250 Hz), once per hop, and the alarm p99 at 2,000 readings/s went from 3.5 to
+/// (4 ms at 250 Hz), once per hop, and the alarm p99 at 2,000 readings/s went from 3.5 to
 /// 7–9 ms; lowering its nice value did not help, because the kernel lets a running thread finish
 /// its slice whatever its weight. A thread in `SCHED_IDLE` is preempted the moment any other
 /// thread wakes, and the kernel places woken threads on its core as if it were idle.
