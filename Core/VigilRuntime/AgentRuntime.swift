@@ -256,6 +256,13 @@ final class AgentSession<A: Agent>: Sendable {
         }
     }
 
+    /// QoS 1 only where the broker keeps a session for the agent. Without one, the broker forgets
+    /// what was in flight when the connection drops, so QoS 1 gives a subscriber nothing TCP does
+    /// not (a stalled subscriber is cut off at `max_queued_messages` either way), and it costs a
+    /// PUBACK a message on both sides: an eighth of the end-to-end pipeline on a two-core gateway.
+    /// What the agents publish stays QoS 1, and so does the recorder's persistent session.
+    static var subscriptionQoS: MQTTQoS { A.persistentSession ? .atLeastOnce : .atMostOnce }
+
     private func watchConnection(_ client: MQTTClient, stop: AsyncStream<StopReason>.Continuation) async {
         for await event in client.events {
             switch event {
@@ -263,9 +270,9 @@ final class AgentSession<A: Agent>: Sendable {
                 log.notice("connected to the broker (session present: \(sessionPresent))")
                 if !subscribed.isSet {
                     do {
-                        try await client.subscribe(topics.config(common.agentID))
+                        try await client.subscribe(topics.config(common.agentID), qos: Self.subscriptionQoS)
                         for filter in agent.subscriptions(topics, agentID: common.agentID) {
-                            try await client.subscribe(filter)
+                            try await client.subscribe(filter, qos: Self.subscriptionQoS)
                         }
                         subscribed.set()
                     } catch {
