@@ -90,8 +90,73 @@ struct JSONScanner {
     /// A number token in JSON's grammar, as a finite Double.
     mutating func number() -> Double? {
         guard let token = numberToken() else { return nil }
-        guard let value = Double(token), value.isFinite else { return nil }
+        let bytes = UnsafeBufferPointer(rebasing: bytes[token])
+        if let exact = Self.exactDouble(bytes) { return exact }
+        guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
         return value
+    }
+
+    /// Powers of ten that a Double holds exactly.
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+        1e19, 1e20, 1e21, 1e22,
+    ]
+
+    /// A valid number token's value when it has at most 2^53 as its digits and at most 22 as its
+    /// power of ten, which is what sensors send; nil for the rest, which `Double(String)` reads.
+    ///
+    /// Clinger's fast path: both the digits and the power of ten are then exact doubles, so one
+    /// multiplication or division, rounded once by IEEE arithmetic, is the correctly rounded value
+    /// `strtod` gives. Going through a `String` and `strtod` cost more than the rest of a reading.
+    static func exactDouble(_ token: UnsafeBufferPointer<UInt8>) -> Double? {
+        var position = 0
+        let negative = token.first == UInt8(ascii: "-")
+        if negative { position = 1 }
+        var digits: UInt64 = 0
+        var scale = 0
+        var inFraction = false
+        while position < token.count {
+            let byte = token[position]
+            if byte == UInt8(ascii: ".") {
+                inFraction = true
+            } else if (0x30...0x39).contains(byte) {
+                // Past 2^53 the digits are no longer exact; the caller's slow path takes them.
+                guard digits < 1 << 53 / 10 + 1 else { return nil }
+                digits = digits * 10 + UInt64(byte - 0x30)
+                if inFraction { scale -= 1 }
+            } else {
+                break
+            }
+            position += 1
+        }
+        if position < token.count {
+            // An exponent: `e` or `E`, an optional sign, digits (the scanner checked the grammar).
+            position += 1
+            var exponentNegative = false
+            if token[position] == UInt8(ascii: "+") || token[position] == UInt8(ascii: "-") {
+                exponentNegative = token[position] == UInt8(ascii: "-")
+                position += 1
+            }
+            var exponent = 0
+            while position < token.count {
+                guard exponent < 1_000 else { return nil }
+                exponent = exponent * 10 + Int(token[position] - 0x30)
+                position += 1
+            }
+            scale += exponentNegative ? -exponent : exponent
+        }
+        guard digits <= 1 << 53 else { return nil }
+        let value: Double
+        if digits == 0 {
+            value = 0
+        } else if (0...22).contains(scale) {
+            value = Double(digits) * exactPowersOfTen[scale]
+        } else if (-22..<0).contains(scale) {
+            value = Double(digits) / exactPowersOfTen[-scale]
+        } else {
+            return nil
+        }
+        return negative ? -value : value
     }
 
     /// A non-negative integer written with digits only.
@@ -155,7 +220,8 @@ struct JSONScanner {
         }
     }
 
-    private mutating func numberToken() -> String? {
+    /// The position of a number token in JSON's grammar.
+    private mutating func numberToken() -> Range<Int>? {
         skipWhitespace()
         let start = index
         func digits() -> Int {
@@ -178,6 +244,6 @@ struct JSONScanner {
             }
             guard digits() > 0 else { return nil }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        return start..<index
     }
 }
