@@ -7,12 +7,18 @@ public import VigilMQTT
 public enum RecorderProbe {
     /// Decodes and stores `messages` in a new database at `path`, `batch` rows a transaction,
     /// writing the rollups as the agent does (every 10,000 readings in a flood, and at the end);
-    /// returns how many rows were stored.
+    /// returns how many rows were stored and the seconds that took.
+    ///
+    /// The time runs from the first decode to the last commit, rollups included, and leaves out
+    /// opening the database and closing it, as `sqlbench` does: the close is a WAL checkpoint of
+    /// everything written, which the agent does in the background and `sqlbench` does not time.
     public static func store(
         _ messages: [MQTTMessage], site: TopicLevel, batch: Int, path: String, cacheMegabytes: Int = 2
-    ) async throws -> Int {
+    ) async throws -> (rows: Int, seconds: Double) {
         let store = try RecorderStore(path: path, cacheMegabytes: cacheMegabytes)
         let topics = Topics(site: site)
+        let clock = ContinuousClock()
+        let started = clock.now
         var stored = 0
         var start = 0
         while start < messages.count {
@@ -23,7 +29,9 @@ public enum RecorderProbe {
             _ = try await store.flushRollupsIfDue(every: .seconds(60))
             start = end
         }
+        try await store.flushRollups()
+        let elapsed = started.duration(to: clock.now)
         try await store.close()
-        return stored
+        return (stored, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }
