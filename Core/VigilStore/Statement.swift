@@ -21,16 +21,20 @@ public final class Statement {
     ///
     /// The count must match the statement's parameters: SQLite would silently bind NULL to missing ones.
     public func bind(_ values: [SQLValue]) throws(SQLiteError) {
+        try prepareToBind(values)
+        for (offset, value) in values.enumerated() {
+            try bind(value, at: Int32(offset + 1))
+        }
+    }
+
+    /// Every parameter is bound each time, so nothing of the last binding is left to clear.
+    private func prepareToBind(_ values: [SQLValue]) throws(SQLiteError) {
         reset()
-        sqlite3_clear_bindings(handle)
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard values.count == expected else {
             throw SQLiteError(
                 SQLITE_RANGE, db: nil, operation: "bind",
                 message: "statement takes \(expected) parameter(s), \(values.count) given")
-        }
-        for (offset, value) in values.enumerated() {
-            try bind(value, at: Int32(offset + 1))
         }
     }
 
@@ -62,10 +66,39 @@ public final class Statement {
     }
 
     func run(binding values: [SQLValue]) throws(SQLiteError) -> Int {
-        try bind(values)
-        defer { reset() }
-        while try step() {}
-        return Int(sqlite3_changes64(dbHandle))
+        try prepareToBind(values)
+        defer {
+            reset()
+            // The borrowed text must not outlive this call inside SQLite.
+            sqlite3_clear_bindings(handle)
+        }
+        return try lending(values, from: 0) { () throws(SQLiteError) -> Int in
+            while try step() {}
+            return Int(sqlite3_changes64(dbHandle))
+        }
+    }
+
+    /// Binds `values` from `offset` on and runs `body` while SQLite reads their text in place
+    /// (`SQLITE_STATIC`), which `run` makes safe by resetting before the text goes away. Copying
+    /// each reading's payload into SQLite and freeing it again was a tenth of the recorder's insert.
+    private func lending<Result>(
+        _ values: [SQLValue], from offset: Int, _ body: () throws(SQLiteError) -> Result
+    ) throws(SQLiteError) -> Result {
+        guard offset < values.count else { return try body() }
+        let index = Int32(offset + 1)
+        guard case .text(var string) = values[offset], !string.isEmpty else {
+            try bind(values[offset], at: index)
+            return try lending(values, from: offset + 1, body)
+        }
+        let outcome = string.withUTF8 { bytes in
+            Swift.Result { () throws(SQLiteError) -> Result in
+                let start = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)
+                let rc = sqlite3_bind_text64(handle, index, start, sqlite3_uint64(bytes.count), nil, UInt8(SQLITE_UTF8))
+                guard rc == SQLITE_OK else { throw SQLiteError(rc, db: dbHandle, operation: "bind") }
+                return try lending(values, from: offset + 1, body)
+            }
+        }
+        return try outcome.get()
     }
 
     func rows(binding values: [SQLValue]) throws(SQLiteError) -> [[SQLValue]] {
