@@ -54,19 +54,29 @@ actor RecorderStore {
             // Looked up once a batch: the statement cache is keyed by the SQL text, and hashing
             // that for every reading was a measurable share of a flood.
             let telemetry = try database.cached(Self.insertTelemetry)
+            var readings = 0
             for row in rows {
-                let (table, changes) = try insert(row, now, telemetry: telemetry)
-                if changes == 0 { outcome.duplicates += 1 } else { outcome.inserted[table, default: 0] += 1 }
-                if case .alertEvent(_, _, _, _, _, _, let alerter?, let seq?, _) = row {
-                    // The alerter's events are one numbered stream, acknowledged like readings.
-                    updated.record(collector: alerter, asset: "alert-events", seq: UInt64(seq))
-                    touched[alerter, default: []].insert("alert-events")
-                }
-                guard case .telemetry(let asset, let seq, let ts, _, let collector, let metrics, _) = row else {
+                // A reading is matched once and counted apart: copying the row for each pattern
+                // and a dictionary update per row showed in a flood's profile.
+                guard
+                    case .telemetry(let asset, let seq, let ts, let kind, let collector, let metrics, let payload) = row
+                else {
+                    let (table, changes) = try insert(row, now)
+                    if changes == 0 { outcome.duplicates += 1 } else { outcome.inserted[table, default: 0] += 1 }
+                    if case .alertEvent(_, _, _, _, _, _, let alerter?, let seq?, _) = row {
+                        // The alerter's events are one numbered stream, acknowledged like readings.
+                        updated.record(collector: alerter, asset: "alert-events", seq: UInt64(seq))
+                        touched[alerter, default: []].insert("alert-events")
+                    }
                     continue
                 }
+                let changes = try telemetry.run(
+                    .text(asset), .integer(seq), .integer(ts), .text(kind), .integer(now), .text(payload))
                 // Only a reading stored for the first time counts, so the rollups are exact too.
-                if changes > 0 {
+                if changes == 0 {
+                    outcome.duplicates += 1
+                } else {
+                    readings += 1
                     rollups.add(asset: asset, ts: ts, metrics: metrics)
                     pending[asset, default: SequenceRanges()].insert(UInt64(clamping: seq))
                     pendingTouched.insert(asset)
@@ -76,6 +86,7 @@ actor RecorderStore {
                     touched[collector, default: []].insert(asset)
                 }
             }
+            if readings > 0 { outcome.inserted["telemetry", default: 0] += readings }
             // One row per asset, not per reading: a flood stores thousands of readings a batch.
             let names = try database.cached("INSERT OR REPLACE INTO rollup_pending (asset, seqs) VALUES (?, ?)")
             for asset in pendingTouched {
@@ -307,11 +318,13 @@ actor RecorderStore {
     private static let insertTelemetry =
         "INSERT OR IGNORE INTO telemetry (asset, seq, ts_ms, kind, received_ms, payload) VALUES (?, ?, ?, ?, ?, ?)"
 
-    private func insert(_ row: RecordRow, _ now: Int64, telemetry: Statement) throws(SQLiteError) -> (String, Int) {
+    /// Stores any row but a reading, which `write` stores itself.
+    private func insert(_ row: RecordRow, _ now: Int64) throws(SQLiteError) -> (String, Int) {
         switch row {
         case .telemetry(let asset, let seq, let ts, let kind, _, _, let payload):
-            let changes = try telemetry.run(
-                .text(asset), .integer(seq), .integer(ts), .text(kind), .integer(now), .text(payload))
+            let changes = try database.run(
+                Self.insertTelemetry, .text(asset), .integer(seq), .integer(ts), .text(kind), .integer(now),
+                .text(payload))
             return ("telemetry", changes)
         case .evaluation(let asset, let seq, let ts, let score, let findings, let payload):
             let changes = try database.run(
