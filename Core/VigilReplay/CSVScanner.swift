@@ -31,6 +31,11 @@ struct CSVScanner: Sendable {
     mutating func next() -> Row? {
         guard position < bytes.count else { return nil }
         var row = Row(line: line, fields: [], unterminatedQuote: false)
+        // An unquoted field is a range of `bytes`, made a `String` once; only a quoted one, whose
+        // doubled quotes must be undone, is gathered byte by byte. Appending every byte was a
+        // sixth of the collector's CPU in a replay.
+        var start = position
+        var end = bytes.count
         var field: [UInt8] = []
         var quoted = false
         var inQuotes = false
@@ -50,36 +55,38 @@ struct CSVScanner: Sendable {
                     field.append(byte)
                 }
             } else if byte == delimiter {
-                row.fields.append(Self.text(field, quoted: quoted))
+                row.fields.append(quoted ? String(decoding: field, as: UTF8.self) : text(start..<position - 1))
                 field.removeAll(keepingCapacity: true)
                 quoted = false
+                start = position
             } else if byte == Self.lineFeed {
                 line += 1
+                end = position - 1
                 break
-            } else if byte == Self.quote, !quoted, field.allSatisfy(Self.isSpace) {
+            } else if byte == Self.quote, !quoted, bytes[start..<position - 1].allSatisfy(Self.isSpace) {
                 quoted = true
                 inQuotes = true
-                field.removeAll(keepingCapacity: true)
             } else if quoted && (Self.isSpace(byte) || byte == Self.carriageReturn) {
                 continue  // spaces between a closing quote and the delimiter, or a CRLF's CR
-            } else {
+            } else if quoted {
                 field.append(byte)
             }
         }
         row.unterminatedQuote = inQuotes
-        row.fields.append(Self.text(field, quoted: quoted))
+        row.fields.append(quoted ? String(decoding: field, as: UTF8.self) : text(start..<end))
         return row
     }
 
-    /// The field's text: quoted fields verbatim, unquoted ones without surrounding spaces and the
-    /// CR of a CRLF line end.
-    private static func text(_ field: [UInt8], quoted: Bool) -> String {
-        if quoted { return String(decoding: field, as: UTF8.self) }
-        var start = 0
-        var end = field.count
-        while start < end, isSpace(field[start]) { start += 1 }
-        while end > start, isSpace(field[end - 1]) || field[end - 1] == carriageReturn { end -= 1 }
-        return String(decoding: field[start..<end], as: UTF8.self)
+    /// An unquoted field's text, without surrounding spaces and the CR of a CRLF line end; quoted
+    /// fields are taken verbatim.
+    private func text(_ range: Range<Int>) -> String {
+        var start = range.lowerBound
+        var end = range.upperBound
+        while start < end, Self.isSpace(bytes[start]) { start += 1 }
+        while end > start, Self.isSpace(bytes[end - 1]) || bytes[end - 1] == Self.carriageReturn { end -= 1 }
+        return bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
+        }
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
