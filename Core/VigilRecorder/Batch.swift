@@ -19,8 +19,19 @@ struct Batch: Sendable {
 
     /// Returns how many of the oldest rows had to be dropped to stay within `maxPending`.
     mutating func append(_ row: RecordRow, now: ContinuousClock.Instant) -> Int {
-        if rows.isEmpty { oldest = now }
-        rows.append(row)
+        append(contentsOf: [row], now: now)
+    }
+
+    /// Adds rows that arrived together, as one `append` each would; returns how many of the oldest
+    /// rows had to be dropped. An empty batch takes the array as it is, without copying each row.
+    mutating func append(contentsOf new: [RecordRow], now: ContinuousClock.Instant) -> Int {
+        guard !new.isEmpty else { return 0 }
+        if rows.isEmpty {
+            oldest = now
+            rows = new
+        } else {
+            rows.append(contentsOf: new)
+        }
         let excess = rows.count - maxPending
         guard excess > 0 else { return 0 }
         rows.removeFirst(excess)
@@ -34,9 +45,14 @@ struct Batch: Sendable {
     }
 
     mutating func take() -> [RecordRow] {
-        let count = min(rows.count, maxRows)
-        let taken = Array(rows.prefix(count))
-        rows.removeFirst(count)
+        var taken: [RecordRow] = []
+        if rows.count <= maxRows {
+            // The usual case: the whole batch changes hands, no row is copied.
+            swap(&taken, &rows)
+        } else {
+            taken = Array(rows.prefix(maxRows))
+            rows.removeFirst(maxRows)
+        }
         oldest = rows.isEmpty ? nil : oldest
         retryAfter = nil
         return taken

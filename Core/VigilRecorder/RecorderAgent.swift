@@ -108,8 +108,11 @@ public struct RecorderAgent: Agent {
             if case .invalid(_, let reason, _) = row { context.reject(message, reason: reason) }
             // At most 5 s a message, as `DeliveryGate` does: the network thread must get back to
             // libmosquitto's loop in time for keepalive while a long retention pass holds the writer.
+            // Read once a message: a copy of the settings under their lock each time showed in the
+            // recorder's profile.
+            let batchMax = context.settings.batchMax
             var waited = 0
-            while waited < 10_000, intake.withLock({ $0.rows.count >= context.settings.batchMax && !$0.finished }) {
+            while waited < 10_000, intake.withLock({ $0.rows.count >= batchMax && !$0.finished }) {
                 usleep(500)
                 waited += 1
             }
@@ -119,7 +122,7 @@ public struct RecorderAgent: Agent {
             }
             // The loop collects rows on its tick (every half `batch_ms`) and is woken early only
             // for a full batch: a steady stream must not cost a thread wake-up per message.
-            if count >= context.settings.batchMax { sink.yield(.rows) }
+            if count >= batchMax { sink.yield(.rows) }
         }
         context.consume(take)
         let feeder = Task {
@@ -155,8 +158,7 @@ public struct RecorderAgent: Agent {
                 return (intake.rows, intake.finished)
             }
             let now = ContinuousClock.now
-            var dropped = 0
-            for row in rows { dropped += batch.append(row, now: now) }
+            let dropped = batch.append(contentsOf: rows, now: now)
             if dropped > 0 { self.dropped(dropped, context) }
             if finished { sink.finish() }
             if case .tick = event {

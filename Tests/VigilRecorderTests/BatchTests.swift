@@ -41,6 +41,34 @@ import Testing
         #expect(batch.isDue(now: start + .milliseconds(110)))
     }
 
+    @Test func rowsArrivingTogetherAreKeptAsIfAddedOneByOne() {
+        func rows(_ range: Range<Int>) -> [RecordRow] {
+            range.map { .invalid(topic: "\($0)", reason: "", payload: []) }
+        }
+        func topics(_ batch: Batch) -> [String] {
+            batch.rows.map { row in
+                guard case .invalid(let topic, _, _) = row else { return "" }
+                return topic
+            }
+        }
+        var together = Batch(maxRows: 10, maxAge: .milliseconds(50), maxPending: 6)
+        var single = together
+        #expect(together.append(contentsOf: rows(0..<3), now: start) == 0)
+        #expect(together.append(contentsOf: rows(3..<8), now: start + .milliseconds(30)) == 2)
+        var dropped = 0
+        for row in rows(0..<3) { dropped += single.append(row, now: start) }
+        for row in rows(3..<8) { dropped += single.append(row, now: start + .milliseconds(30)) }
+        #expect(dropped == 2)
+        #expect(topics(together) == ["2", "3", "4", "5", "6", "7"])
+        #expect(topics(together) == topics(single))
+        // The age counts from the first row of the first group.
+        #expect(!together.isDue(now: start + .milliseconds(49)))
+        #expect(together.isDue(now: start + .milliseconds(50)))
+        #expect(together.take().count == 6)
+        #expect(together.isEmpty)
+        #expect(!together.isDue(now: start + .milliseconds(100)))
+    }
+
     @Test func dropsTheOldestBeyondTheLimitAndSaysHowMany() {
         var batch = Batch(maxRows: 10, maxAge: .milliseconds(50), maxPending: 3)
         var dropped = 0
