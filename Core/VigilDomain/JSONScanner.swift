@@ -185,6 +185,8 @@ struct JSONScanner {
         guard take(UInt8(ascii: "{")) else { return nil }
         var numbers: [String: Double] = [:]
         if take(UInt8(ascii: "}")) { return numbers }
+        // A jar's three values without a rehash on the way.
+        numbers.reserveCapacity(4)
         repeat {
             guard let name = identifiers ? identifier() : string(), numbers[name] == nil, take(UInt8(ascii: ":")),
                 let number = number()

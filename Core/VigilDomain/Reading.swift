@@ -46,6 +46,18 @@ public struct Reading: Sendable, Equatable {
         case commError = "comm_error"
     }
 
+    /// One numeric value of a reading under the name the history uses: `flow_lps`,
+    /// `phase_current_a.2`, `jar07.voltage_v`.
+    public struct Metric: Sendable, Equatable {
+        public var name: String
+        public var value: Double
+
+        public init(name: String, value: Double) {
+            self.name = name
+            self.value = value
+        }
+    }
+
     /// The measured values: named scalars, named series (e.g. three phase currents) and jars.
     public struct Values: Sendable, Equatable {
         public var scalars: [String: Double]

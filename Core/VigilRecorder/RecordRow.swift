@@ -16,11 +16,8 @@ enum RecordRow: Sendable {
     /// Kept, not dropped: a malformed message is evidence of a broken device or integration.
     case invalid(topic: String, reason: String, payload: [UInt8])
 
-    /// One numeric value of a reading, flattened for the rollups: `jar07.voltage_v`, `phase_current_a.2`.
-    struct Metric: Sendable, Equatable {
-        var name: String
-        var value: Double
-    }
+    /// One numeric value of a reading, flattened for the rollups.
+    typealias Metric = Reading.Metric
 
     /// A good reading's values, flattened; stale and failed readings add nothing to the rollups
     /// (a stale value is a repeat of one already counted).
@@ -49,7 +46,7 @@ enum RecordRow: Sendable {
     /// A reading's row; also how a stored reading is rolled up again after a crash.
     static func telemetry(_ payload: [UInt8], text: String, maximumBytes: Int) throws(PayloadError) -> RecordRow {
         if payload.count <= maximumBytes, let (reading, flat) = Reading.fastFlattened(payload) {
-            let metrics = reading.quality == .good ? flat.map { Metric(name: $0.name, value: $0.value) } : []
+            let metrics = reading.quality == .good ? flat : []
             return .telemetry(
                 asset: reading.asset.rawValue, seq: Int64(clamping: reading.seq),
                 ts: reading.ts.millisecondsSinceEpoch, kind: reading.kind.rawValue,
