@@ -4,6 +4,16 @@ extension Reading {
         let envelope = Envelope(site: site, asset: asset, kind: kind, source: source, collector: collector)
         let json = envelope.encode(seq: seq, ts: ts, quality: quality, capacity: 256 + values.jars.count * 80) {
             writer in
+            // A pump's or a chiller's reading has scalars only: written from the sorted pairs, with
+            // no lookup of each name again.
+            if values.series.isEmpty && values.jars.isEmpty {
+                for (position, scalar) in values.scalars.sorted(by: { $0.key < $1.key }).enumerated() {
+                    if position > 0 { writer.comma() }
+                    writer.key(scalar.key)
+                    writer.number(scalar.value)
+                }
+                return
+            }
             var names = Array(values.scalars.keys) + Array(values.series.keys)
             if !values.jars.isEmpty { names.append("jars") }
             names.sort()

@@ -146,6 +146,7 @@ struct CSVCursor: Sendable {
             return refused(timestampColumn, "goes back in time: \(ts) is before \(lastTimestamp) of the previous row")
         }
         var values = Reading.Values()
+        values.scalars.reserveCapacity(mappings.count)
         for mapping in mappings {
             let field = row.fields[mapping.index]
             if field.isEmpty { continue }
