@@ -48,16 +48,7 @@ public final class AgentContext<Settings: Sendable>: Sendable {
 
     /// Feeds a message to the agent; tests use it to drive an agent without a broker.
     public func deliver(_ message: MQTTMessage) {
-        // Counted and queued under the lock, so the count `consume` returns is exact.
-        let consumer = handover.state.withLock { state -> Consumer? in
-            guard let consumer = state.consumer else {
-                state.buffered += 1
-                inbox.yield(message)
-                return nil
-            }
-            return consumer
-        }
-        if let consumer {
+        if let consumer = handover.queueUnlessConsumed(message, on: inbox) {
             consumer.take(message)
             consumed()
         }
@@ -146,4 +137,19 @@ final class Handover: Sendable {
     }
 
     let state = Mutex(State())
+
+    /// Queues `message` on `inbox` and counts it, under the lock so the count `consume` returns
+    /// is exact; or, once a consumer is set, returns it instead. Here rather than in the generic
+    /// `AgentContext`, where each call looked up the lock's type at run time: 2 % of the
+    /// evaluator's CPU.
+    func queueUnlessConsumed(_ message: MQTTMessage, on inbox: AsyncStream<MQTTMessage>.Continuation) -> Consumer? {
+        state.withLock { state -> Consumer? in
+            guard let consumer = state.consumer else {
+                state.buffered += 1
+                inbox.yield(message)
+                return nil
+            }
+            return consumer
+        }
+    }
 }
