@@ -12,6 +12,8 @@ public struct SiteOptions: ParsableArguments {
     @Option(help: "Site identifier (env VIGIL_SITE).") var site = ProcessEnvironment.current["VIGIL_SITE"] ?? "demo"
     @Option(help: "Broker host.") var brokerHost = ProcessEnvironment.current["VIGIL_BROKER_HOST"] ?? "127.0.0.1"
     @Option(help: "Broker port.") var brokerPort = Int(ProcessEnvironment.current["VIGIL_BROKER_PORT"] ?? "") ?? 1883
+    @Option(help: "The broker's Unix socket, instead of host and port (env VIGIL_BROKER_SOCKET).")
+    var brokerSocket: String?
     @Option(help: "Broker user, e.g. operator or viewer (env VIGIL_BROKER_USERNAME).") var username: String?
     @Option(help: "File whose first line is the broker password (env VIGIL_BROKER_PASSWORD_FILE).")
     var passwordFile: String?
@@ -34,6 +36,9 @@ public struct SiteOptions: ParsableArguments {
         configuration.host = brokerHost
         configuration.port = brokerPort
         let environment = ProcessEnvironment.current
+        configuration.socketPath = (brokerSocket ?? environment["VIGIL_BROKER_SOCKET"]).flatMap {
+            $0.isEmpty ? nil : $0
+        }
         configuration.username = username ?? environment["VIGIL_BROKER_USERNAME"]
         configuration.connectTimeout = .seconds(5)
         if let passwordFile = passwordFile ?? environment["VIGIL_BROKER_PASSWORD_FILE"] {
@@ -51,7 +56,7 @@ public struct SiteOptions: ParsableArguments {
             try await client.connect()
             return client
         } catch {
-            Console.error("cannot reach the broker at \(brokerHost):\(brokerPort): \(error)")
+            Console.error("cannot reach the broker at \(configuration.endpoint): \(error)")
             throw ExitCode(69)
         }
     }

@@ -26,8 +26,10 @@ extension MQTTClient {
             if configuration.protocolVersion == .v5 && !configuration.cleanSession {
                 try stashSessionExpiry()
             }
+            // Port 0 is libmosquitto's way of saying the host is a Unix socket's path.
             let rc = mosquitto_connect_async(
-                handle, configuration.host, Int32(configuration.port), Int32(configuration.keepAliveSeconds))
+                handle, configuration.socketPath ?? configuration.host,
+                configuration.socketPath == nil ? Int32(configuration.port) : 0, Int32(configuration.keepAliveSeconds))
             // A broker that is not up yet (refused, unresolvable) is not an error here: we retry below.
             let retry = rc == MOSQ_ERR_ERRNO.rawValue || rc == MOSQ_ERR_EAI.rawValue
             if rc != MOSQ_ERR_SUCCESS.rawValue && !retry {

@@ -85,8 +85,17 @@ public final class MQTTClient: Sendable {
         guard config.cleanSession || !config.clientID.isEmpty else {
             throw .failure("init", code: MOSQ_ERR_INVAL.rawValue, detail: "a persistent session needs a client id")
         }
-        guard (1...65_535).contains(config.port) else {
+        guard config.socketPath != nil || (1...65_535).contains(config.port) else {
             throw .failure("init", code: MOSQ_ERR_INVAL.rawValue, detail: "port \(config.port) is out of range")
+        }
+        if let path = config.socketPath {
+            // The kernel's limit for a socket's path (sun_path), which libmosquitto would truncate.
+            guard !path.isEmpty, path.utf8.count < 108 else {
+                throw .failure("init", code: MOSQ_ERR_INVAL.rawValue, detail: "socket path must be 1…107 bytes")
+            }
+            guard config.tls == nil else {
+                throw .failure("init", code: MOSQ_ERR_INVAL.rawValue, detail: "TLS does not apply to a Unix socket")
+            }
         }
         guard config.reconnectDelayMin >= 1, config.reconnectDelayMax >= config.reconnectDelayMin else {
             throw .failure("init", code: MOSQ_ERR_INVAL.rawValue, detail: "reconnect delays must be 1 ≤ min ≤ max")
@@ -99,7 +108,8 @@ public final class MQTTClient: Sendable {
             let version = config.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
             try MQTTError.check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version), "init")
             try MQTTError.check(
-                mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, config.tcpNoDelay ? 1 : 0), "init")
+                mosquitto_int_option(
+                    handle, MOSQ_OPT_TCP_NODELAY, config.tcpNoDelay && config.socketPath == nil ? 1 : 0), "init")
             try MQTTError.check(
                 mosquitto_reconnect_delay_set(
                     handle, UInt32(config.reconnectDelayMin), UInt32(config.reconnectDelayMax), true),

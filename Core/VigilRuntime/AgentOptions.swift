@@ -17,6 +17,9 @@ public struct AgentOptions: ParsableArguments {
     @Option(name: .long, help: "Broker port. Env: VIGIL_BROKER_PORT.")
     public var brokerPort: Int?
 
+    @Option(name: .long, help: "The broker's Unix socket, used instead of host and port. Env: VIGIL_BROKER_SOCKET.")
+    public var brokerSocket: String?
+
     @Option(name: .long, help: "Directory for the agent's state (databases, last-good config). Env: VIGIL_STATE_DIR.")
     public var stateDir: String?
 
@@ -35,6 +38,7 @@ public struct AgentOptions: ParsableArguments {
             ("VIGIL_AGENT_ID", ["agent_id"], agentID),
             ("VIGIL_BROKER_HOST", ["broker", "host"], brokerHost),
             ("VIGIL_BROKER_PORT", ["broker", "port"], brokerPort.map(String.init)),
+            ("VIGIL_BROKER_SOCKET", ["broker", "socket"], brokerSocket),
             ("VIGIL_BROKER_USERNAME", ["broker", "username"], nil),
             ("VIGIL_BROKER_PASSWORD_FILE", ["broker", "password_file"], nil),
             ("VIGIL_STATE_DIR", ["state_dir"], stateDir),

@@ -44,7 +44,7 @@ public enum AgentRuntime {
             }
             log.notice(
                 "configuration from \(loaded.source) is valid: site \(loaded.common.site), agent \(loaded.common.agentID), "
-                    + "broker \(loaded.common.broker.host):\(loaded.common.broker.port)")
+                    + "broker \(loaded.common.broker.endpoint)")
             return ExitCode.success
         }
         do {
@@ -137,8 +137,8 @@ final class AgentSession<A: Agent>: Sendable {
         }
         log.notice(
             "started \(Vigil.version) for site \(common.site) as \(common.agentID), config from \(source), "
-                + "broker \(broker.host):\(broker.port)")
-        notifier.ready(status: "connecting to \(broker.host):\(broker.port)")
+                + "broker \(broker.endpoint)")
+        notifier.ready(status: "connecting to \(broker.endpoint)")
 
         let (stops, stop) = AsyncStream.makeStream(of: StopReason.self)
         let agentDone = Latch()
@@ -284,7 +284,7 @@ final class AgentSession<A: Agent>: Sendable {
                     client.setBirth(online)
                     try? client.enqueue(online)
                 }
-                notifier.status("connected to \(common.broker.host):\(common.broker.port)")
+                notifier.status("connected to \(common.broker.endpoint)")
             case .disconnected(let reason):
                 log.warning("lost the broker (\(reason)); reconnecting with backoff")
                 notifier.status("broker lost, reconnecting")
@@ -302,7 +302,7 @@ final class AgentSession<A: Agent>: Sendable {
             guard !Task.isCancelled else { return }
             log.warning(
                 "no broker connection after \(common.broker.connectTimeout) "
-                    + "(\(common.broker.host):\(common.broker.port)); still trying")
+                    + "(\(common.broker.endpoint)); still trying")
         }
     }
 

@@ -35,13 +35,20 @@ public struct CommonSettings: Sendable {
 
         let node = try root.child("broker")
         try node.requireOnly([
-            "host", "port", "username", "password", "password_file", "protocol", "keepalive_s", "client_id",
+            "host", "port", "socket", "username", "password", "password_file", "protocol", "keepalive_s", "client_id",
             "reconnect_min_s", "reconnect_max_s", "connect_timeout_s", "tls", "max_inflight", "max_undelivered",
         ])
         var broker = MQTTConfiguration(
             clientID: try node.string("client_id", default: "vigil-\(site)-\(agentID)"))
         broker.host = try node.string("host", default: "127.0.0.1")
         broker.port = try node.int("port", default: 1883, in: 1...65535)
+        if let path = try node.optionalString("socket") {
+            guard path.hasPrefix("/"), path.utf8.count < 108 else {
+                throw ConfigError(
+                    key: node.key("socket"), reason: "expected an absolute path of at most 107 bytes, got \"\(path)\"")
+            }
+            broker.socketPath = path
+        }
         broker.username = try node.optionalString("username")
         broker.password = try node.optionalString("password")
         if let file = try node.optionalString("password_file") {
@@ -77,6 +84,11 @@ public struct CommonSettings: Sendable {
             options.verifyHostname = try tls.bool("verify_hostname", default: true)
             guard options.caFile != nil else {
                 throw ConfigError(key: tls.key("ca_file"), reason: "is required when tls is configured")
+            }
+            guard broker.socketPath == nil else {
+                throw ConfigError(
+                    key: node.key("socket"),
+                    reason: "cannot be used with tls: a Unix socket is local and never encrypted")
             }
             broker.tls = options
         }

@@ -40,6 +40,36 @@ struct ConnectionTests {
         await client.disconnect()
     }
 
+    @Test("through the broker's Unix socket, with its passwords as over TCP and without TLS")
+    func unixSocket() async throws {
+        let path = "/tmp/vigil-mqtt-\(getpid())-\(clientID("s")).sock"
+        defer { unlink(path) }
+        let broker = try Broker(users: ["agent": "s3cret"], extraConfig: ["listener 0 \(path)"])
+        var settings = configuration(broker, id: clientID("unix"))
+        // Nothing listens on this port: only the socket can connect the client.
+        settings.port = try Broker.freePort()
+        settings.socketPath = path
+        settings.username = "agent"
+        settings.password = "guess"
+        let refused = try MQTTClient(configuration: settings)
+        let error = await #expect(throws: MQTTError.self) { try await refused.connect() }
+        #expect(error?.message.lowercased().contains("autho") == true, "\(String(describing: error))")
+        await refused.disconnect()
+
+        settings.password = "s3cret"
+        let client = try MQTTClient(configuration: settings)
+        let messages = StreamRecorder(client.messages)
+        try await client.connect()
+        try await client.subscribe("unix/#")
+        try await client.publish(MQTTMessage(topic: "unix/hello", payload: Array("over the socket".utf8)))
+        let echoed = await messages.first(within: .seconds(5)) { $0.topic == "unix/hello" }
+        #expect(echoed?.payload == Array("over the socket".utf8), "\(broker.logText)")
+        await client.disconnect()
+
+        settings.tls = MQTTTLS(caFile: "/nonexistent/ca.crt")
+        #expect(throws: MQTTError.self) { try MQTTClient(configuration: settings) }
+    }
+
     @Test(
         "the broker refuses a wrong password with its reason and accepts the right one",
         arguments: [MQTTProtocolVersion.v5, .v311])

@@ -78,12 +78,21 @@ func temporaryFile(_ contents: String) -> String {
         let fromFlags = try load(yaml, ["--broker-port", "3000"], environment: environment)
         #expect(fromFlags.common.broker.port == 3000)
         #expect(fromFlags.common.site.rawValue == "env-site")
+        #expect(fromFlags.common.broker.socketPath == nil)
+        let throughSocket = try load(yaml, environment: ["VIGIL_BROKER_SOCKET": "/run/vigil/mqtt.sock"])
+        #expect(throughSocket.common.broker.socketPath == "/run/vigil/mqtt.sock")
+        #expect(throughSocket.common.broker.endpoint == "/run/vigil/mqtt.sock")
     }
 
     @Test func refusalsNameTheKey() {
         let cases: [(String, String, String)] = [
             ("broker:\n  port: abc\n", "broker.port", "expected an integer"),
             ("broker:\n  port: 70000\n", "broker.port", "must be between 1 and 65535"),
+            ("broker:\n  socket: run/mqtt.sock\n", "broker.socket", "expected an absolute path"),
+            (
+                "broker:\n  socket: /run/vigil/mqtt.sock\n  tls:\n    ca_file: /etc/ca.crt\n", "broker.socket",
+                "cannot be used with tls"
+            ),
             ("brokr:\n  port: 1\n", "brokr", "unknown key"),
             ("broker:\n  hots: x\n", "broker.hots", "unknown key"),
             ("site: a/b\n", "site", "contains '/'"),
