@@ -9,13 +9,17 @@ final class BenchSite {
     let agentDirectory: String
     let broker: Process
     let port: Int
+    /// Whether the agents connect through the broker's Unix socket (`broker.socket`) rather than
+    /// loopback TCP.
+    let throughSocket: Bool
     private(set) var agents: [String: Process] = [:]
 
-    init(work: String, agentDirectory: String, name: String) throws {
+    init(work: String, agentDirectory: String, name: String, throughSocket: Bool = false) throws {
         self.work = "\(work)/\(name)"
         self.agentDirectory = agentDirectory
+        self.throughSocket = throughSocket
         try FileManager.default.createDirectory(atPath: self.work, withIntermediateDirectories: true)
-        (broker, port) = try RecorderBench.floodBroker(work: self.work, name: name)
+        (broker, port) = try RecorderBench.floodBroker(work: self.work, name: name, socket: throughSocket)
     }
 
     /// Starts `vigil-<agent>` with `config` as its file (the common keys and its own section).
@@ -24,7 +28,10 @@ final class BenchSite {
         try config.write(toFile: "\(work)/\(agent).yaml", atomically: true, encoding: .utf8)
         let process = try start(
             "\(agentDirectory)/vigil-\(agent)", ["--config", "\(work)/\(agent).yaml"], log: "\(work)/\(agent).log",
-            environment: ["VIGIL_BROKER_PORT": String(port), "VIGIL_STATE_DIR": "\(work)/\(agent)"])
+            environment: [
+                "VIGIL_BROKER_PORT": String(port), "VIGIL_STATE_DIR": "\(work)/\(agent)",
+                "VIGIL_BROKER_SOCKET": throughSocket ? RecorderBench.socketPath(port) : "",
+            ])
         agents[agent] = process
         return process
     }
@@ -64,6 +71,7 @@ final class BenchSite {
         for process in agents.values { stop(process) }
         agents = [:]
         stop(broker)
+        if throughSocket { unlink(RecorderBench.socketPath(port)) }
     }
 
     deinit { stopAll() }

@@ -28,8 +28,10 @@ enum PipelineBench {
         var cpuPerReading: [String: Double]
     }
 
-    static func run(rows: Int, agentDirectory: String, work: String, name: String) async throws -> Outcome {
-        let site = try BenchSite(work: work, agentDirectory: agentDirectory, name: name)
+    static func run(
+        rows: Int, agentDirectory: String, work: String, name: String, throughSocket: Bool = false
+    ) async throws -> Outcome {
+        let site = try BenchSite(work: work, agentDirectory: agentDirectory, name: name, throughSocket: throughSocket)
         defer { site.stopAll() }
         let common = "site: bench\nstatus_interval_s: 1\n"
         try site.launch("recorder", config: common + "recorder: {}\n")

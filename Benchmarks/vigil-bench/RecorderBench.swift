@@ -117,16 +117,19 @@ enum RecorderBench {
         return (rate, cpu / Double(payloads.count))
     }
 
-    /// A private broker that queues a whole flood for one slow subscriber, on a free port, with its
-    /// `$SYS` counters every second.
-    static func floodBroker(work: String, name: String) throws -> (Process, Int) {
+    /// A private broker that queues a whole flood for one slow subscriber, on a free port (and,
+    /// with `socket`, on the Unix socket `socketPath(port)`), with its `$SYS` counters every second.
+    static func floodBroker(work: String, name: String, socket: Bool = false) throws -> (Process, Int) {
         let port = freePort()
         try
-            "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\nmax_inflight_messages 0\nsys_interval 1\nset_tcp_nodelay true\n\(getuid() == 0 ? "user root\n" : "")"
+            "listener \(port) 127.0.0.1\n\(socket ? "listener 0 \(socketPath(port))\n" : "")allow_anonymous true\npersistence false\nmax_queued_messages 1000000\nmax_inflight_messages 0\nsys_interval 1\nset_tcp_nodelay true\n\(getuid() == 0 ? "user root\n" : "")"
             .write(toFile: "\(work)/mosquitto-\(name).conf", atomically: true, encoding: .utf8)
         let broker = try start(
             "/usr/sbin/mosquitto", ["-c", "\(work)/mosquitto-\(name).conf"], log: "\(work)/broker-\(name).log")
         usleep(300_000)
         return (broker, port)
     }
+
+    /// The flood broker's Unix socket: under /tmp, as a socket's path may hold only 107 bytes.
+    static func socketPath(_ port: Int) -> String { "/tmp/vigil-bench-\(port).sock" }
 }

@@ -36,10 +36,12 @@ print("vigil-bench\(smoke ? " --smoke (tiny sizes, one run each)" : ""): agents 
 // 1. What this machine can do at all: the references the figures below are ratios to.
 let limitsStart = MachineTime.now()
 let limits = smoke || !wants("limits") ? MachineLimits() : MachineLimits.measure(work: work, runs: repeats)
+let unixQoS1 = smoke || !wants("limits") ? nil : MachineLimits.measureUnixSocket(work: work, runs: repeats)
 let limitsSteal = limits.qos1 == nil ? nil : MachineTime.now().stolenPercent(since: limitsStart)
 report.section("The machine's limits (../shared/bench/limits, this run)")
 report.reference("raw libmosquitto QoS 1 msg/s, 200 B, pub → broker → sub", limits.qos1, key: "limits.mq_q1_msg_s")
 report.reference("raw libmosquitto QoS 0 msg/s", limits.qos0, key: "limits.mq_q0_msg_s")
+report.reference("raw QoS 1 msg/s, through the broker's Unix socket", unixQoS1, key: "limits.mq_q1_unix_msg_s")
 report.reference(
     "raw QoS 1 latency at 2,000 msg/s, p50 ms", limits.latencyP50?.map { $0 / 1000 }, key: "limits.mq_q1_p50_ms")
 report.reference(
@@ -68,6 +70,34 @@ if wants("e2e") {
     for agent in FootprintBench.agents {
         report.row(
             "  \(agent) CPU per reading, µs", Figure(pipelineCPU[agent] ?? []), key: "e2e.cpu_us_per_reading.\(agent)")
+    }
+    // The same with every agent on the broker's Unix socket (`broker.socket`), as a gateway that
+    // runs its broker beside the agents may configure them.
+    var socketCPU: [String: [Double]] = [:]
+    let socketStart = MachineTime.now()
+    let throughSocket = try await Figure.measure(repeats) {
+        let outcome = try await PipelineBench.run(
+            rows: smoke ? 2_000 : 60_000, agentDirectory: agentDirectory, work: work,
+            name: "e2e-socket-\(UUID().uuidString)", throughSocket: true)
+        for (agent, cpu) in outcome.cpuPerReading { socketCPU[agent, default: []].append(cpu * 1e6) }
+        return outcome.readingsPerSecond
+    }
+    report.steal(MachineTime.now().stolenPercent(since: socketStart), key: "e2e.socket.steal_pct")
+    report.row("the same, agents on the broker's Unix socket /s", throughSocket, key: "e2e.socket.readings_per_s")
+    if let qos1 = limits.qos1 {
+        report.row(
+            "  as a share of raw QoS 1 (TCP)", throughSocket.map { $0 / qos1.median }, key: "e2e.socket.ratio_to_q1",
+            goal: .atLeast(0.6))
+    }
+    if let unixQoS1 {
+        report.row(
+            "  as a share of raw QoS 1 over the same socket", throughSocket.map { $0 / unixQoS1.median },
+            key: "e2e.socket.ratio_to_q1_unix")
+    }
+    for agent in FootprintBench.agents {
+        report.row(
+            "  \(agent) CPU per reading, µs", Figure(socketCPU[agent] ?? []),
+            key: "e2e.socket.cpu_us_per_reading.\(agent)")
     }
 }
 
