@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # Debian packages the build, the tests and `make run` need. pymodbus's server imports pyserial
 # and serial_asyncio even for Modbus TCP; Debian only recommends them, and `deps` installs
 # without recommends.
-APT_PACKAGES := mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libssl-dev libmodbus-dev sqlite3 pkg-config python3 python3-pymodbus python3-serial python3-serial-asyncio socat openssl systemd
+APT_PACKAGES := mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libssl-dev libmodbus-dev sqlite3 pkg-config python3 python3-pymodbus python3-serial python3-serial-asyncio socat openssl systemd strace
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_FORMAT_PATHS := Package.swift Agents Core Tests Benchmarks
 TEST_TIMEOUT ?= 1500

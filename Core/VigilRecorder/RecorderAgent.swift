@@ -28,6 +28,9 @@ public struct RecorderAgent: Agent {
         public var rollupInterval: Duration
         /// SQLite's page cache, in MiB.
         public var cacheMegabytes: Int
+        /// How often what was committed is synced to disk; acknowledgements wait for the sync
+        /// (`PendingAcknowledgements`). Zero syncs after every commit.
+        public var syncInterval: Duration
         /// Every thread in `SCHED_IDLE` (`CPUPriority`): history gives way to the alarm path, and
         /// what it cannot write in an overload waits in the collectors' outboxes.
         public var idlePriority: Bool
@@ -43,7 +46,7 @@ public struct RecorderAgent: Agent {
     public static func settings(from section: ConfigNode) throws(ConfigError) -> Settings {
         try section.requireOnly([
             "database", "batch_max", "batch_ms", "max_pending", "retention_days", "rollup_retention_days", "max_db_mb",
-            "rollup_flush_s", "cache_mb", "idle_priority",
+            "rollup_flush_s", "cache_mb", "idle_priority", "sync_ms",
         ])
         return Settings(
             database: try section.optionalString("database"),
@@ -55,6 +58,7 @@ public struct RecorderAgent: Agent {
             maxDatabaseBytes: try section.int("max_db_mb", default: 2048, in: 1...10_000_000) << 20,
             rollupInterval: .seconds(try section.int("rollup_flush_s", default: 60, in: 1...3600)),
             cacheMegabytes: try section.int("cache_mb", default: 2, in: 1...1024),
+            syncInterval: .milliseconds(try section.int("sync_ms", default: 1000, in: 0...60_000)),
             idlePriority: try section.bool("idle_priority", default: true))
     }
 
@@ -145,6 +149,8 @@ public struct RecorderAgent: Agent {
         }
 
         var batch = Batch(maxRows: settings.batchMax, maxAge: settings.batchInterval, maxPending: settings.maxPending)
+        var held = PendingAcknowledgements()
+        var lastSync = ContinuousClock.now
         var lastMaintenance: ContinuousClock.Instant?
         var lastExpiry: ContinuousClock.Instant?
         for await event in events {
@@ -172,16 +178,23 @@ public struct RecorderAgent: Agent {
                 await flushRollups(store, context)
             }
             // Rows arrive in bulk: commit every batch that is due, not just one.
-            while batch.isDue(now: .now), await flush(&batch, store, context) {}
+            while batch.isDue(now: .now), await flush(&batch, store, context, holding: &held) {}
+            // After a quiet spell the first commit is synced at once; under a steady stream once
+            // per `sync_ms`. A failed sync is retried after the same interval, not on every tick.
+            if !held.isEmpty, ContinuousClock.now - lastSync >= current.syncInterval {
+                lastSync = .now
+                await sync(store, context, releasing: &held)
+            }
         }
         ticker.cancel()
         // Commit everything still held, batch by batch; what cannot be written is counted, not hidden.
         while !batch.isEmpty {
-            guard await flush(&batch, store, context) else {
+            guard await flush(&batch, store, context, holding: &held) else {
                 self.dropped(batch.removeAll(), context)
                 break
             }
         }
+        if !held.isEmpty { await sync(store, context, releasing: &held) }
         do {
             try await store.close()
         } catch {
@@ -246,8 +259,35 @@ public struct RecorderAgent: Agent {
         }
     }
 
+    /// Syncs every commit so far to disk, then sends the acknowledgements they earned. On failure
+    /// (a full disk cannot take even the sync's one page) they stay held: the collectors keep the
+    /// readings and send them again, which the ledger answers as duplicates.
+    private func sync(
+        _ store: RecorderStore, _ context: AgentContext<Settings>, releasing held: inout PendingAcknowledgements
+    ) async {
+        do {
+            try await store.makeDurable(at: Timestamp.now().millisecondsSinceEpoch)
+        } catch {
+            let failures = context.counters.increment("sync_failed")
+            if failures <= 5 || failures % 100 == 0 {
+                context.log.error(
+                    "syncing the history to disk failed (\(failures) failures so far); acknowledgements wait: \(error)")
+            }
+            return
+        }
+        context.counters.increment("syncs")
+        for ack in held.take() {
+            context.enqueue(
+                MQTTMessage(
+                    topic: context.topics.ack(ack.collector), payload: PayloadCodec.encode(ack), qos: .atLeastOnce))
+        }
+    }
+
     @discardableResult
-    private func flush(_ batch: inout Batch, _ store: RecorderStore, _ context: AgentContext<Settings>) async -> Bool {
+    private func flush(
+        _ batch: inout Batch, _ store: RecorderStore, _ context: AgentContext<Settings>,
+        holding held: inout PendingAcknowledgements
+    ) async -> Bool {
         let rows = batch.take()
         do {
             let outcome = try await store.write(rows, receivedAt: Timestamp.now().millisecondsSinceEpoch)
@@ -255,12 +295,8 @@ public struct RecorderAgent: Agent {
             if outcome.duplicates > 0 { context.counters.increment("duplicates", by: outcome.duplicates) }
             context.counters.increment("commits")
             context.counters.set("disk_full", to: 0)
-            // Only now, after the commit: the collector deletes what an acknowledgement covers.
-            for ack in outcome.acknowledgements {
-                context.enqueue(
-                    MQTTMessage(
-                        topic: context.topics.ack(ack.collector), payload: PayloadCodec.encode(ack), qos: .atLeastOnce))
-            }
+            // Sent after the next sync, not now: the collector deletes what an acknowledgement covers.
+            held.hold(outcome.acknowledgements)
             // Over all of the collector's assets, so it returns to 0 once the last gap fills.
             for (collector, gaps) in outcome.gaps { context.counters.set("gaps_\(collector)", to: gaps) }
             return true

@@ -55,5 +55,12 @@ enum RecorderSchema {
             sql: """
                 CREATE TABLE rollup_pending (asset TEXT PRIMARY KEY, seqs TEXT NOT NULL) WITHOUT ROWID;
                 """),
+        // One row rewritten by each sync (`RecorderStore.makeDurable`): the small commit whose
+        // fsync carries every commit before it to the disk, and when that last happened.
+        Migration(
+            version: 4,
+            sql: """
+                CREATE TABLE durability (id INTEGER PRIMARY KEY CHECK (id = 1), synced_ms INTEGER NOT NULL);
+                """),
     ]
 }

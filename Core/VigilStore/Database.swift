@@ -1,8 +1,9 @@
 internal import CSQLite
 
 /// One SQLite connection, configured for an always-on edge recorder: WAL so readers never block the writer,
-/// `synchronous=NORMAL` (durable across process crashes, at most the last commits lost on power loss, and far
-/// fewer fsyncs), foreign keys enforced, and a busy timeout so short lock waits are absorbed instead of failing.
+/// `synchronous=NORMAL` (durable across process crashes, but the commits since the last fsync can be lost on
+/// power loss; a writer that promises more, as the recorder's acknowledgements do, syncs before it promises),
+/// foreign keys enforced, and a busy timeout so short lock waits are absorbed instead of failing.
 ///
 /// Not `Sendable`: own it from a single actor or task. The connection is opened without SQLite's own mutex
 /// for speed, which is only safe under that ownership.

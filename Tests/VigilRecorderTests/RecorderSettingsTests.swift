@@ -27,6 +27,20 @@ import VigilYAML
         }
     }
 
+    @Test func acknowledgementsWaitForASyncOncePerSecondByDefault() throws {
+        #expect(try settings("").syncInterval == .seconds(1))
+        #expect(try settings("sync_ms: 0").syncInterval == .zero)
+        #expect(try settings("sync_ms: 250").syncInterval == .milliseconds(250))
+        for yaml in ["sync_ms: -1", "sync_ms: 60001", "sync_ms: soon"] {
+            do {
+                _ = try settings(yaml)
+                Issue.record("accepted \(yaml)")
+            } catch let error as ConfigError {
+                #expect(error.description.contains("sync_ms"), "\(error)")
+            }
+        }
+    }
+
     @Test func theCacheCannotChangeWhileTheRecorderRuns() throws {
         let current = try settings("")
         #expect(throws: ConfigError.self) {
