@@ -1,5 +1,6 @@
 /// What the recorder has committed of one collector's readings, published on `ack/<collector>`
-/// after each commit; the collector deletes from its outbox only what this says is stored.
+/// once those commits are synced to disk; the collector deletes from its outbox only what this
+/// says is stored.
 ///
 /// `committed` counts contiguous `seq` only, so a reading that never arrived keeps the watermark
 /// below it: the gap is reported, and the collector sends that reading again.
