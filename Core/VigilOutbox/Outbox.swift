@@ -121,7 +121,6 @@ public final class Outbox: Sendable {
     }
 
     private func run() {
-        var cursor: Int64 = 0
         var lastResend = Timestamp.now().millisecondsSinceEpoch
         var lastSizeCheck: Int64 = 0
         var failures = 0
@@ -164,7 +163,7 @@ public final class Outbox: Sendable {
             if closing { break }
             do {
                 if now - lastResend >= 200 {
-                    cursor = try resend(after: cursor, now: now, elapsed: now - lastResend)
+                    try resend(now: now, elapsed: now - lastResend)
                     lastResend = now
                 }
                 if now - lastSizeCheck >= 1000 {
@@ -220,16 +219,15 @@ public final class Outbox: Sendable {
         context.counters.set("outbox_entries", to: store.count)
     }
 
-    /// Sends again, oldest first, what went unacknowledged: a pass walks the outbox from `after`
-    /// and starts over once it reaches the end. Returns where the next pass continues.
-    private func resend(after cursor: Int64, now: Int64, elapsed: Int64) throws -> Int64 {
-        guard context.isConnected(), store.count > 0 else { return 0 }
+    /// Sends again what went unacknowledged, longest unsent first, within the per-second budget.
+    private func resend(now: Int64, elapsed: Int64) throws {
+        guard context.isConnected(), store.count > 0 else { return }
         let settings = context.settings()
         let budget = max(1, min(settings.resendPerSecond, settings.resendPerSecond * Int(elapsed) / 1000))
         let timeout = settings.ackTimeout.components
         let cutoff = now - (timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)
-        let due = try store.due(after: cursor, cutoff: cutoff, limit: budget)
-        guard !due.isEmpty else { return 0 }
+        let due = try store.due(cutoff: cutoff, limit: budget)
+        guard !due.isEmpty else { return }
         var sent: [Int64] = []
         for item in due {
             guard waitForRoom() else { break }
@@ -239,7 +237,6 @@ public final class Outbox: Sendable {
         }
         try store.markSent(sent, at: now)
         context.counters.increment("outbox_resent", by: sent.count)
-        return sent.count < budget ? 0 : (sent.last ?? cursor)
     }
 
     /// Past the size limit the oldest readings go, never silently. Once a second at most, and only
