@@ -10,7 +10,7 @@ struct ClientState: Sendable {
     var connectionEpoch: UInt64 = 0
     /// `disconnect()` was called; the client cannot be started again.
     var shutDown = false
-    /// Keeps the client alive while libmosquitto's thread holds an unretained pointer to it.
+    /// Keeps the client alive while started: libmosquitto calls back through an unretained pointer.
     var keepAlive: MQTTClient?
     /// The CONNACK refusal since the last `start()` or successful connect, so late waiters learn it too.
     var refusal: MQTTError?

@@ -6,7 +6,7 @@ import Synchronization
 
 /// Bounds how many received messages wait for their consumer.
 ///
-/// libmosquitto hands every message to its network thread's callback, and a consumer slower than
+/// libmosquitto hands every message to a callback on the network thread, and a consumer slower than
 /// the broker (a recorder catching up on a session backlog after an outage) would otherwise let
 /// them pile up in memory without limit. When the limit is reached the network thread waits, so
 /// the socket is not read, TCP pushes back, and the broker keeps the rest queued where it belongs.

@@ -1,6 +1,7 @@
 internal import CMosquitto
 
-/// libmosquitto's callbacks run on its network thread. They are C function pointers, so they capture
+/// libmosquitto's callbacks run on the client's network thread, except the disconnect callback after
+/// `disconnect()`, which may run on the caller's. They are C function pointers, so they capture
 /// nothing and find the client through the userdata pointer.
 extension MQTTClient {
     static func installCallbacks(on handle: OpaquePointer) {

@@ -2,7 +2,7 @@ internal import CMosquitto
 internal import Glibc
 
 extension MQTTClient {
-    /// Starts connecting in the background and returns at once; libmosquitto's thread then keeps retrying
+    /// Starts connecting in the background and returns at once; the network thread then keeps retrying
     /// with capped backoff while the broker is away, and reconnects by itself after a drop.
     public func start() throws(MQTTError) {
         enum Step { case begin, alreadyRunning, shutDown }
@@ -30,14 +30,22 @@ extension MQTTClient {
             let rc = mosquitto_connect_async(
                 handle, configuration.socketPath ?? configuration.host,
                 configuration.socketPath == nil ? Int32(configuration.port) : 0, Int32(configuration.keepAliveSeconds))
-            // A broker that is not up yet (refused, unresolvable) is not an error here: we retry below.
+            // A broker that is not up yet (refused, unresolvable) is not an error here: the network
+            // thread finds no socket and retries.
             let retry = rc == MOSQ_ERR_ERRNO.rawValue || rc == MOSQ_ERR_EAI.rawValue
             if rc != MOSQ_ERR_SUCCESS.rawValue && !retry {
                 throw MQTTError.failure("connect", code: rc)
             }
-            try MQTTError.check(mosquitto_loop_start(handle), "start")
-            if retry {
-                retryFirstConnect()
+            let network = network
+            guard
+                network.spawn({ [self] in
+                    runNetworkLoop(network)
+                    network.markFinished()
+                })
+            else {
+                throw MQTTError.failure(
+                    "start", code: MOSQ_ERR_ERRNO.rawValue,
+                    detail: "no network thread (the system refused one, or the last one is still connecting)")
             }
         } catch {
             let keepAlive = state.withLock { state in
@@ -138,45 +146,24 @@ extension MQTTClient {
         }
     }
 
-    /// Stops the network thread, if running. When the link is up the DISCONNECT lets the thread end by
-    /// itself; when it is down the thread may sit in a backoff sleep or a blocking connect, so it is
-    /// cancelled instead, which keeps `disconnect()` prompt when the broker is gone.
+    /// Stops the network thread, if running. When the link is up the DISCONNECT (written here) lets the
+    /// broker close the connection and the thread end; when it is down the thread leaves its backoff
+    /// or its pending connect at once. One still resolving the broker's name is not waited for beyond
+    /// a few seconds: it holds the client until it returns, and a new `start()` fails until then.
     func stopLoop() {
-        let (wasRunning, wasConnected) = state.withLock { state in
+        let wasRunning = state.withLock { state in
             defer { state.loopRunning = false }
-            return (state.loopRunning, state.connected)
+            return state.loopRunning
         }
         guard wasRunning else { return }
-        connectAttempts.withLock { $0 = false }
         _ = mosquitto_disconnect(handle)
-        _ = mosquitto_loop_stop(handle, !wasConnected)
+        network.requestStop()
+        _ = network.waitUntilFinished(seconds: 3)
         let keepAlive = state.withLock { state in
             state.connected = false
             return state.keepAlive.take()
         }
         _ = keepAlive  // released here, outside the lock
-    }
-
-    /// In libmosquitto 2.0 a first `mosquitto_connect_async` that fails at once (connection refused on
-    /// loopback, DNS not ready) leaves the handle in its "new" state, and the network thread idles until a
-    /// connect gets further; only then does its own reconnect loop take over. Until that happens this task
-    /// retries with the same capped exponential backoff.
-    private func retryFirstConnect() {
-        connectAttempts.withLock { $0 = true }
-        let minimum = configuration.reconnectDelayMin
-        let maximum = configuration.reconnectDelayMax
-        Task {
-            var delay = minimum
-            while true {
-                try? await Task.sleep(for: .seconds(delay))
-                // Under the gate, so that stopLoop() cannot interleave with an attempt.
-                let rc = connectAttempts.withLock { allowed in
-                    allowed ? mosquitto_reconnect_async(handle) : nil
-                }
-                guard let rc, rc != MOSQ_ERR_SUCCESS.rawValue else { return }
-                delay = min(delay * 2, maximum)
-            }
-        }
     }
 
     /// MQTT 5 keeps a session after a disconnect only if CONNECT carries a Session Expiry Interval, but

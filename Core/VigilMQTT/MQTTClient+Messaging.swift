@@ -39,6 +39,7 @@ extension MQTTClient {
         if rc != MOSQ_ERR_SUCCESS.rawValue {
             throw .failure("subscribe", code: rc, detail: "filter \"\(filter)\"")
         }
+        wakeNetworkThreadIfPending()
         switch await acknowledgement(of: mid, kind: .subscribe, operation: "subscribe", epoch: epoch) {
         case .subscribed(let granted):
             if let code = granted.first, code >= 0x80 {
@@ -72,6 +73,7 @@ extension MQTTClient {
             throw .failure(operation, code: rc, detail: message.topic)
         }
         state.withLock { $0.outstanding += 1 }
+        wakeNetworkThreadIfPending()
         return mid
     }
 

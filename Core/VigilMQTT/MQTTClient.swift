@@ -2,21 +2,21 @@ internal import CMosquitto
 internal import Glibc
 import Synchronization
 
-/// An MQTT connection for one agent, on top of libmosquitto's threaded client.
+/// An MQTT connection for one agent, on top of libmosquitto.
 ///
-/// libmosquitto owns the socket, the reconnect loop with backoff, and QoS 1/2 retransmission; this type
-/// turns its callbacks into async/await and two streams, and keeps what libmosquitto forgets across a
-/// reconnect (subscriptions when the broker kept no session, the birth message).
+/// libmosquitto owns the socket, the MQTT state and QoS 1/2 retransmission; this type runs its network
+/// thread (see `runNetworkLoop`), turns its callbacks into async/await and two streams, and keeps what
+/// libmosquitto forgets across a reconnect (subscriptions when the broker kept no session, the birth
+/// message).
 ///
-/// A started client keeps itself alive until `disconnect()`: libmosquitto's thread calls back into it
-/// through an unretained pointer, so it must not be freed under that thread.
+/// A started client keeps itself alive until `disconnect()`: libmosquitto calls back into it through an
+/// unretained pointer, so it must not be freed under the network thread.
 public final class MQTTClient: Sendable {
     let configuration: MQTTConfiguration
     /// libmosquitto 2.x serialises access to a handle with its own mutexes, so sharing it is safe.
     nonisolated(unsafe) let handle: OpaquePointer
     let state = Mutex(ClientState())
-    /// Open while `start()` still has to get the first connect going itself (see `retryFirstConnect`).
-    let connectAttempts = Mutex(false)
+    let network: NetworkThread
     let messageSink: AsyncStream<MQTTMessage>.Continuation
     /// Set before `start()`: takes every message on the network thread instead of `messages`.
     let messageHandler = Mutex<MessageHandler?>(nil)
@@ -43,7 +43,7 @@ public final class MQTTClient: Sendable {
     /// Publishes the broker refused (its ACL, a quota): not retried, since asking again gets the same answer.
     public var refusedPublishes: UInt64 { state.withLock { $0.refused } }
 
-    /// Hands every message to `handler` on libmosquitto's network thread, in arrival order, instead
+    /// Hands every message to `handler` on the client's network thread, in arrival order, instead
     /// of to `messages`: an `AsyncStream` hop per message costs more than decoding it. The handler
     /// must return quickly or on purpose slowly: while it runs, the socket is not read, which is
     /// the backpressure a slow consumer wants. Set it before `start()`.
@@ -63,6 +63,7 @@ public final class MQTTClient: Sendable {
         }
         self.configuration = configuration
         gate = configuration.maxUndelivered.map { DeliveryGate(limit: max(1, $0)) }
+        network = try NetworkThread()
         handle = try Self.makeHandle(configuration)
         (messageStream, messageSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
         (eventStream, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(64))
@@ -70,7 +71,7 @@ public final class MQTTClient: Sendable {
     }
 
     deinit {
-        // Only reached once the network thread is gone (see `ClientState.keepAlive`).
+        // Only reached once the network thread is gone (it holds the client while it runs).
         mosquitto_destroy(handle)
         messageSink.finish()
         eventSink.finish()

@@ -86,7 +86,7 @@ struct DurableAcknowledgementTests {
         // Started through Python to clear the signal mask it would inherit from this test's
         // thread (Swift blocks SIGINT there), or strace could not be stopped to write its log.
         strace.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        // -f: every thread (the writer syncs, libmosquitto's thread sends); -y: paths for descriptors.
+        // -f: every thread (the writer syncs; whichever thread publishes writes the ack); -y: paths for descriptors.
         strace.arguments = [
             "-c",
             "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",

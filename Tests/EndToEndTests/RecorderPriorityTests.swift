@@ -5,7 +5,7 @@ import VigilMQTT
 import VigilTestSupport
 
 /// The recorder's commits must not hold the alarm path off the CPU: by default every one of its
-/// threads, libmosquitto's network thread included, runs in `SCHED_IDLE`, and it says so on its
+/// threads, the MQTT network thread included, runs in `SCHED_IDLE`, and it says so on its
 /// status.
 @Suite(.broker, .serialized)
 struct RecorderPriorityTests {

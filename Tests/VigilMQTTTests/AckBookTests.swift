@@ -2,7 +2,7 @@ import Testing
 
 @testable import VigilMQTT
 
-/// The bookkeeping behind the ack race, without a broker: libmosquitto's thread may deliver a PUBACK
+/// The bookkeeping behind the ack race, without a broker: the network thread may deliver a PUBACK
 /// before the publishing task has registered for it.
 @Suite(.timeLimit(.minutes(1)))
 struct AckBookTests {

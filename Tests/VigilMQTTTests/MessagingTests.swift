@@ -1,3 +1,5 @@
+import Glibc
+import Synchronization
 import Testing
 @_spi(Testing) import VigilMQTT
 import VigilTestSupport
@@ -96,6 +98,45 @@ struct MessagingTests {
             try await group.waitForAll()
         }
         await publisher.disconnect()
+    }
+
+    /// libmosquitto only queues a publish made while the network thread is inside a callback; the
+    /// client's loop must write it when the callback returns, not at its next poll timeout (1 s).
+    @Test("a publish made on another thread during a message callback goes out when the callback returns")
+    func publishDuringCallback() async throws {
+        let broker = try #require(Broker.current)
+        let trigger = unique("trigger")
+        let answer = unique("answer")
+        let listener = try await connectedClient(broker)
+        let inbox = StreamRecorder(listener.messages)
+        try await listener.subscribe(answer)
+
+        let busy = try MQTTClient(configuration: configuration(broker))
+        let inCallback = Mutex(false)
+        let returned = Mutex<ContinuousClock.Instant?>(nil)
+        busy.setMessageHandler { _ in
+            inCallback.withLock { $0 = true }
+            usleep(300_000)
+            returned.withLock { $0 = .now }
+        }
+        try await busy.connect()
+        try await busy.subscribe(trigger, qos: .atMostOnce)
+        try await listener.publish(MQTTMessage(topic: trigger, payload: bytes("go"), qos: .atMostOnce))
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !inCallback.withLock({ $0 }) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        try #require(inCallback.withLock { $0 })
+        // The network thread sleeps in the callback now: this publish can only be queued.
+        try busy.enqueue(MQTTMessage(topic: answer, payload: bytes("done"), qos: .atMostOnce))
+
+        let received = await inbox.first(within: .seconds(5)) { $0.topic == answer }
+        let arrived = ContinuousClock.now
+        #expect(received?.payload == bytes("done"))
+        let callbackEnded = try #require(returned.withLock { $0 })
+        #expect(arrived - callbackEnded < .milliseconds(500), "written \(arrived - callbackEnded) after the callback")
+        await busy.disconnect()
+        await listener.disconnect()
     }
 
     @Test(
