@@ -131,6 +131,16 @@ extension MQTTClient {
         eventSink.finish()
     }
 
+    /// Stops reading from the broker but goes on writing, until `disconnect()`. What the broker has not
+    /// handed over stays with it (queued for a persistent session, and unacknowledged QoS 1 messages are
+    /// sent again at the next connect), while the agent finishes what it holds and publishes its last
+    /// messages: the recorder's final acknowledgements, which a disconnect first would refuse. An
+    /// awaited `publish` would wait for a PUBACK that is no longer read; `enqueue` is what fits here.
+    /// Returns once no more messages will be handed over (at most two seconds).
+    public func pauseReading() {
+        network.pauseReading(seconds: 2, connected: { isConnected })
+    }
+
     /// The message published (QoS 1) after every successful connect and reconnect, once the
     /// subscriptions are restored; `nil` stops it. Setting it does not publish it now.
     public func setBirth(_ message: MQTTMessage?) {

@@ -40,9 +40,14 @@ extension MQTTClient {
                 _ = mosquitto_reconnect_async(handle)
                 continue
             }
+            // Paused, the socket is only written; a stop reads again, to see the broker close it.
+            let reading = !thread.isReadingPaused || thread.isStopping
+            if !reading { thread.acknowledgePause() }
             var fds = [
                 pollfd(
-                    fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0), revents: 0),
+                    fd: socket,
+                    events: (reading ? Int16(POLLIN) : 0) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0),
+                    revents: 0),
                 pollfd(fd: thread.wake, events: Int16(POLLIN), revents: 0),
             ]
             // A second at most, so keepalive pings go out on time on a quiet link.
@@ -50,8 +55,12 @@ extension MQTTClient {
             if ready < 0 && errno != EINTR { usleep(1000) }
             if fds[1].revents != 0 { thread.drain() }
             var rc = MOSQ_ERR_SUCCESS.rawValue
-            if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                rc = readWhileAvailable()
+            if reading, fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                rc = readWhileAvailable(thread)
+            } else if fds[0].revents & Int16(POLLHUP | POLLERR) != 0 {
+                // A dead link while paused: poll reports it at once every time; the stop that
+                // follows the pause reads it.
+                usleep(10_000)
             }
             if rc == MOSQ_ERR_SUCCESS.rawValue, mosquitto_socket(handle) >= 0, mosquitto_want_write(handle) {
                 rc = mosquitto_loop_write(handle, 1)
@@ -65,8 +74,10 @@ extension MQTTClient {
 
     /// Reads packets until the socket has none left (libmosquitto reads one per call for a QoS 0
     /// subscriber), a bounded number at a time so writes and keepalive get their turn.
-    private func readWhileAvailable() -> Int32 {
+    private func readWhileAvailable(_ thread: NetworkThread) -> Int32 {
         for _ in 0..<256 {
+            // A pause takes effect between two packets: each one read has reached its consumer.
+            if thread.isReadingPaused && !thread.isStopping { return MOSQ_ERR_SUCCESS.rawValue }
             errno = 0
             let rc = mosquitto_loop_read(handle, 1)
             // libmosquitto leaves EAGAIN in errno when the socket ran dry, as its own loop relies on.

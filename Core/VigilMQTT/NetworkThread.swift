@@ -10,6 +10,9 @@ final class NetworkThread: Sendable {
     private let wakeWriter: Int32
     private let stopping = Atomic<Bool>(false)
     private let running = Atomic<Bool>(false)
+    private let readingPaused = Atomic<Bool>(false)
+    /// Set by the thread once it saw the pause between two packets: from then on it reads nothing.
+    private let pauseSeen = Atomic<Bool>(false)
 
     init() throws(MQTTError) {
         var ends: [Int32] = [-1, -1]
@@ -27,6 +30,7 @@ final class NetworkThread: Sendable {
     }
 
     var isStopping: Bool { stopping.load(ordering: .acquiring) }
+    var isReadingPaused: Bool { readingPaused.load(ordering: .acquiring) }
 
     /// Runs `body` on a new detached thread; false if the system refused one, or if the thread of
     /// an earlier start has not ended yet.
@@ -34,6 +38,8 @@ final class NetworkThread: Sendable {
         guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return false }
         stopping.store(false, ordering: .releasing)
+        readingPaused.store(false, ordering: .releasing)
+        pauseSeen.store(false, ordering: .releasing)
         let box = Unmanaged.passRetained(Body(body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(
@@ -63,6 +69,22 @@ final class NetworkThread: Sendable {
         var bytes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         _ = withUnsafeMutableBytes(of: &bytes) { read(wake, $0.baseAddress, $0.count) }
     }
+
+    /// Returns once the thread reads no more, or after `seconds` (a thread stuck elsewhere reads
+    /// nothing either); `connected` says whether there is anything to read at all.
+    func pauseReading(seconds: Int, connected: () -> Bool) {
+        readingPaused.store(true, ordering: .releasing)
+        signal()
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while running.load(ordering: .acquiring), !pauseSeen.load(ordering: .acquiring), connected(),
+            ContinuousClock.now < deadline
+        {
+            usleep(1000)
+        }
+    }
+
+    /// Called by the thread between packets.
+    func acknowledgePause() { pauseSeen.store(true, ordering: .releasing) }
 
     func requestStop() {
         stopping.store(true, ordering: .releasing)

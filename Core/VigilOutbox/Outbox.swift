@@ -59,7 +59,9 @@ public final class Outbox: Sendable {
         committed = Mutex(lastSequences)
         context = Context(
             owner: agent.common.agentID, counters: agent.counters, log: agent.log,
-            isConnected: { agent.isConnected }, outstanding: { agent.outstandingPublishes },
+            // At a stop the client no longer reads the broker's acknowledgements; what is not
+            // published by then is published at the next start.
+            isConnected: { agent.isConnected && !agent.isStopping }, outstanding: { agent.outstandingPublishes },
             enqueue: { agent.enqueue($0) },
             settings: { settings(agent.settings) })
         let context = self.context

@@ -208,10 +208,18 @@ final class AgentSession<A: Agent>: Sendable {
             log.warning("could not publish offline status before stopping; the Last Will covers it")
         }
         offline.cancel()
-        // 2. Stop the intake. A clean disconnect keeps a persistent session, so the broker queues
-        //    what arrives from now on instead of handing it to a process that is leaving.
-        await client.disconnect()
-        // 3. The network thread has stopped, so everything received is with the agent: let it drain.
+        // 2. Stop the intake, but not the connection: what the broker has not handed over stays with
+        //    it (a persistent session queues it, unacknowledged QoS 1 comes again), while the agent
+        //    can still publish what it finishes with, such as the recorder's last acknowledgements.
+        //    It waits for the network thread, which may wait for the agent to take a message: off
+        //    the cooperative pool, which on a one-core gateway has one thread.
+        await withCheckedContinuation { (paused: CheckedContinuation<Void, Never>) in
+            OSThread.spawn {
+                client.pauseReading()
+                paused.resume()
+            }
+        }
+        // 3. Nothing more is read, so everything received is with the agent: let it drain.
         context.finishMessages()
         // An agent with no subscriptions has nothing to drain: only its timer to interrupt.
         let drainTime: Duration =
@@ -222,6 +230,8 @@ final class AgentSession<A: Agent>: Sendable {
                 log.warning("the agent did not finish within the stop budget")
             }
         }
+        // 4. A clean disconnect keeps a persistent session and discards the Last Will.
+        await client.disconnect()
         log.notice("stopped")
         return exitCode
     }

@@ -70,16 +70,43 @@ struct DurableAcknowledgementTests {
         return (acks, early, syncs)
     }
 
+    /// Pump readings as collector `test` would publish them.
+    static func send(_ seqs: ClosedRange<UInt64>, site: String, through client: MQTTClient) async throws {
+        for seq in seqs {
+            let reading = Reading(
+                site: try TopicLevel(site), asset: try TopicLevel("pump-1"), kind: .generic, seq: seq, ts: .now(),
+                source: "test", values: .init(scalars: ["flow_lps": 40]), collector: try TopicLevel("test"))
+            try await client.publish(
+                MQTTMessage(topic: "vigil/\(site)/telemetry/pump-1", payload: reading.encodedJSON(), qos: .atLeastOnce))
+        }
+    }
+
+    /// The watermark an `ack/test` message acknowledges for pump-1; nil for any other message.
+    static func committed(_ message: MQTTMessage, site: String) -> UInt64? {
+        guard message.topic == "vigil/\(site)/ack/test",
+            let ack = try? PayloadCodec.decode(Acknowledgement.self, from: message.payload)
+        else { return nil }
+        return ack.assets["pump-1"]?.committed
+    }
+
+    /// A watcher and the built recorder, online.
+    static func recorder(site: String, syncMilliseconds: Int) async throws -> (
+        SiteHarness, MQTTClient, StreamRecorder<MQTTMessage>, AgentProcess
+    ) {
+        let harness = SiteHarness(site: site, port: Broker.current!.port)
+        let (client, messages) = try await harness.watcher()
+        let recorder = try harness.start("recorder", config: "recorder:\n  sync_ms: \(syncMilliseconds)\n")
+        let online = await messages.first(within: .seconds(10)) { harness.isStatus($0, "recorder", .online) }
+        #expect(online != nil, "\(recorder.log)")
+        return (harness, client, messages, recorder)
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func everyAcknowledgementFollowsAnFsyncOfWhatItCovers() async throws {
         let site = "e2e-durable"
-        let harness = SiteHarness(site: site, port: Broker.current!.port)
-        let (client, messages) = try await harness.watcher()
+        let (harness, client, messages, recorder) = try await Self.recorder(site: site, syncMilliseconds: 200)
         defer { Task { await client.disconnect() } }
-        let recorder = try harness.start("recorder", config: "recorder:\n  sync_ms: 200\n")
         defer { recorder.stop() }
-        let online = await messages.first(within: .seconds(10)) { harness.isStatus($0, "recorder", .online) }
-        #expect(online != nil, "\(recorder.log)")
 
         let tracePath = "\(harness.directory)/recorder.strace"
         let strace = Process()
@@ -109,23 +136,9 @@ struct DurableAcknowledgementTests {
 
         // Three rounds, each waiting for its acknowledgement, so several commits and syncs are seen.
         for round in 0..<3 {
-            for index in 1...20 {
-                let seq = UInt64(round * 20 + index)
-                let reading = Reading(
-                    site: try TopicLevel(site), asset: try TopicLevel("pump-1"), kind: .generic, seq: seq,
-                    ts: .now(), source: "test", values: .init(scalars: ["flow_lps": 40]),
-                    collector: try TopicLevel("test"))
-                try await client.publish(
-                    MQTTMessage(
-                        topic: "vigil/\(site)/telemetry/pump-1", payload: reading.encodedJSON(), qos: .atLeastOnce))
-            }
             let target = UInt64(round * 20 + 20)
-            let acked = await messages.first(within: .seconds(10)) { message in
-                guard message.topic == "vigil/\(site)/ack/test",
-                    let ack = try? PayloadCodec.decode(Acknowledgement.self, from: message.payload)
-                else { return false }
-                return ack.assets["pump-1"]?.committed == target
-            }
+            try await Self.send(target - 19...target, site: site, through: client)
+            let acked = await messages.first(within: .seconds(10)) { Self.committed($0, site: site) == target }
             #expect(acked != nil, "no acknowledgement up to \(target): \(recorder.log)")
         }
         // SIGINT makes strace detach and write out its log; waited for without blocking the test.
@@ -139,6 +152,33 @@ struct DurableAcknowledgementTests {
         #expect(result.acks >= 3, "acknowledgements seen in the trace: \(result.acks)\n\(trace.suffix(3000))")
         #expect(result.syncs >= 3, "fsyncs of the log seen: \(result.syncs)")
         #expect(result.early.isEmpty, "sent before the log was synced:\n\(result.early.joined(separator: "\n"))")
+    }
+
+    /// What the recorder committed since its last sync is synced and acknowledged when it stops,
+    /// before it leaves the broker: otherwise the collector sends it all again after its timeout.
+    @Test(.timeLimit(.minutes(1)))
+    func theLastAcknowledgementsGoOutWhenTheRecorderStops() async throws {
+        let site = "e2e-stop-ack"
+        // A sync at most once a minute, counted from the start: only the stop can acknowledge.
+        let (_, client, messages, recorder) = try await Self.recorder(site: site, syncMilliseconds: 60_000)
+        defer { Task { await client.disconnect() } }
+        defer { recorder.stop() }
+        // Committed, but within the minute after the recorder started: held, not yet synced.
+        try await Self.send(1...40, site: site, through: client)
+        let stored = await messages.first(within: .seconds(10)) { message in
+            guard message.topic == "vigil/\(site)/status/recorder", let status = SiteHarness.status(message)
+            else { return false }
+            return status.counters.filter { $0.key.hasPrefix("stored_") }.values.reduce(0, +) >= 40
+        }
+        #expect(stored != nil, "the readings were not committed: \(recorder.log)")
+        let early = messages.all.compactMap { Self.committed($0, site: site) }.max() ?? 0
+        #expect(early < 40, "all was acknowledged before the stop, so the stop proves nothing")
+
+        recorder.signal(SIGTERM)
+        let last = await messages.first(within: .seconds(10)) { Self.committed($0, site: site) == 40 }
+        #expect(last != nil, "no acknowledgement of the held readings at the stop: \(recorder.log)")
+        #expect(await recorder.waitForExit(within: .seconds(10)) == 0)
+        #expect(!recorder.log.contains("failed"), "\(recorder.log)")
     }
 
     /// The parser itself, on lines as strace 6.1 prints them, so the test above cannot pass by
