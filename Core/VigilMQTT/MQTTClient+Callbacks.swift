@@ -20,7 +20,9 @@ extension MQTTClient {
         }
         mosquitto_message_v5_callback_set(handle) { _, userdata, message, _ in
             guard let message = message?.pointee, let client = MQTTClient.from(userdata) else { return }
-            client.gate?.enter { client.state.withLock { $0.shutDown } }
+            // A stop must not wait here for a consumer that is behind: this message is already
+            // acknowledged to the broker, and the stop hands the consumer what it has.
+            client.gate?.enter { client.network.isReadingPaused || client.state.withLock { $0.shutDown } }
             let payload =
                 message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(message.payloadlen))) } ?? []
             let received = MQTTMessage(
