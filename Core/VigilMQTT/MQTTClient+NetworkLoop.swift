@@ -40,8 +40,7 @@ extension MQTTClient {
                 _ = mosquitto_reconnect_async(handle)
                 continue
             }
-            // Paused, the socket is only written; a stop reads again, to see the broker close it.
-            let reading = !thread.isReadingPaused || thread.isStopping
+            let reading = thread.mayRead
             if !reading { thread.acknowledgePause() }
             var fds = [
                 pollfd(
@@ -77,7 +76,7 @@ extension MQTTClient {
     private func readWhileAvailable(_ thread: NetworkThread) -> Int32 {
         for _ in 0..<256 {
             // A pause takes effect between two packets: each one read has reached its consumer.
-            if thread.isReadingPaused && !thread.isStopping { return MOSQ_ERR_SUCCESS.rawValue }
+            if !thread.mayRead { return MOSQ_ERR_SUCCESS.rawValue }
             errno = 0
             let rc = mosquitto_loop_read(handle, 1)
             // libmosquitto leaves EAGAIN in errno when the socket ran dry, as its own loop relies on.

@@ -31,6 +31,8 @@ final class NetworkThread: Sendable {
 
     var isStopping: Bool { stopping.load(ordering: .acquiring) }
     var isReadingPaused: Bool { readingPaused.load(ordering: .acquiring) }
+    /// Paused, the socket is only written; a stop reads again, to see the broker close it.
+    var mayRead: Bool { !isReadingPaused || isStopping }
 
     /// Runs `body` on a new detached thread; false if the system refused one, or if the thread of
     /// an earlier start has not ended yet.
