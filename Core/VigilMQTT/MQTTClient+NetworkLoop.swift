@@ -14,6 +14,7 @@ extension MQTTClient {
     func runNetworkLoop(_ thread: NetworkThread) {
         var attempts = 0
         var stopDeadline: ContinuousClock.Instant?
+        var cork = Cork()
         while true {
             let socket = mosquitto_socket(handle)
             if thread.isStopping {
@@ -55,7 +56,7 @@ extension MQTTClient {
             if fds[1].revents != 0 { thread.drain() }
             var rc = MOSQ_ERR_SUCCESS.rawValue
             if reading, fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                rc = readWhileAvailable(thread)
+                rc = readWhileAvailable(thread, socket: socket, cork: &cork)
             } else if fds[0].revents & Int16(POLLHUP | POLLERR) != 0 {
                 // A dead link while paused: poll reports it at once every time; the stop that
                 // follows the pause reads it.
@@ -73,10 +74,18 @@ extension MQTTClient {
 
     /// Reads packets until the socket has none left (libmosquitto reads one per call for a QoS 0
     /// subscriber), a bounded number at a time so writes and keepalive get their turn.
-    private func readWhileAvailable(_ thread: NetworkThread) -> Int32 {
-        for _ in 0..<256 {
+    ///
+    /// libmosquitto writes what a packet read calls for at once: the PUBACK of a QoS 1 message, and
+    /// for a publisher at its in-flight limit the next queued publish. That is a TCP segment, and a
+    /// wake-up of the broker, per packet. From the third packet of a turn on, the socket is corked,
+    /// so what the turn writes leaves in full segments when it ends.
+    private func readWhileAvailable(_ thread: NetworkThread, socket: Int32, cork: inout Cork) -> Int32 {
+        defer { cork.release(socket, stillOpen: mosquitto_socket(handle) == socket) }
+        for packet in 0..<256 {
             // A pause takes effect between two packets: each one read has reached its consumer.
             if !thread.mayRead { return MOSQ_ERR_SUCCESS.rawValue }
+            // Not for one or two: a quiet link would pay two system calls a packet for nothing.
+            if packet == 2 { cork.hold(socket) }
             errno = 0
             let rc = mosquitto_loop_read(handle, 1)
             // libmosquitto leaves EAGAIN in errno when the socket ran dry, as its own loop relies on.

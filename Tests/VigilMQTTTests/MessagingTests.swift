@@ -139,6 +139,40 @@ struct MessagingTests {
         await listener.disconnect()
     }
 
+    @Test("after a QoS 1 burst, a message still goes out at once: the socket's cork is released every turn")
+    func noDelayAfterBurst() async throws {
+        let broker = try #require(Broker.current)
+        let topic = unique("burst")
+        let subscriber = try await connectedClient(broker)
+        let inbox = StreamRecorder(subscriber.messages)
+        try await subscriber.subscribe(topic, qos: .atLeastOnce)
+        let publisher = try await connectedClient(broker)
+
+        // The subscriber reads the burst many messages a turn and corks its socket while it sends
+        // their PUBACKs. A cork left on would hold every later small packet it writes until the
+        // kernel's 200 ms timer, so the probes go out from the subscriber.
+        for index in 0..<1000 {
+            try publisher.enqueue(MQTTMessage(topic: topic, payload: bytes("\(index)"), qos: .atLeastOnce))
+        }
+        let burst = await inbox.wait(for: .seconds(20)) { $0.count >= 1000 }
+        #expect(burst.count == 1000)
+        #expect(burst.last?.payload == bytes("999"))
+
+        // The fastest of five, so one slow moment of a busy machine cannot fail it.
+        var fastest = Duration.seconds(60)
+        for probe in 0..<5 {
+            let payload = bytes("probe \(probe)")
+            let start = ContinuousClock.now
+            try await subscriber.publish(MQTTMessage(topic: topic, payload: payload, qos: .atLeastOnce))
+            let arrived = await inbox.first(within: .seconds(5)) { $0.payload == payload }
+            #expect(arrived != nil)
+            fastest = min(fastest, ContinuousClock.now - start)
+        }
+        #expect(fastest < .milliseconds(100), "the fastest of five messages after the burst took \(fastest)")
+        await publisher.disconnect()
+        await subscriber.disconnect()
+    }
+
     @Test(
         "QoS 1 messages published while a persistent subscriber was away arrive when it returns",
         arguments: [MQTTProtocolVersion.v5, .v311])
