@@ -138,18 +138,20 @@ final class Handover: Sendable {
 
     let state = Mutex(State())
 
-    /// Queues `message` on `inbox` and counts it, under the lock so the count `consume` returns
-    /// is exact; or, once a consumer is set, returns it instead. Here rather than in the generic
-    /// `AgentContext`, where each call looked up the lock's type at run time: 2 % of the
-    /// evaluator's CPU.
+    /// Counts `message` and queues it on `inbox`; or, once a consumer is set, returns it instead.
+    /// Here rather than in the generic `AgentContext`, where each call looked up the lock's type at
+    /// run time: 2 % of the evaluator's CPU.
+    ///
+    /// Counted under the lock, so the count `consume` returns is exact; queued after it, because a
+    /// yield may wake the agent's task, and the agent's countdown then waited for the lock: 2 % of
+    /// the evaluator's CPU spun in it. The network thread is the only caller, so a `consume`
+    /// between the two finds the message counted and sees it in `messages` right after.
     func queueUnlessConsumed(_ message: MQTTMessage, on inbox: AsyncStream<MQTTMessage>.Continuation) -> Consumer? {
-        state.withLock { state -> Consumer? in
-            guard let consumer = state.consumer else {
-                state.buffered += 1
-                inbox.yield(message)
-                return nil
-            }
-            return consumer
+        let consumer = state.withLock { state -> Consumer? in
+            if state.consumer == nil { state.buffered += 1 }
+            return state.consumer
         }
+        if consumer == nil { inbox.yield(message) }
+        return consumer
     }
 }
