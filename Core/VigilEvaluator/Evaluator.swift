@@ -244,6 +244,7 @@ public struct Evaluator: Sendable {
     {
         var items: [Evaluation.Contribution] = []
         var index: [String: Int] = [:]
+        index.reserveCapacity(contributions.count)
         for item in contributions {
             if let at = index[item.metric] {
                 items[at].score = min(items[at].score, item.score)
