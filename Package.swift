@@ -41,9 +41,14 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
 
+        // Buffers libmosquitto's socket reads (see read.c): C, because it must replace `read`.
+        .target(name: "CMosquittoRead", path: "Core/CMosquittoRead"),
+
         // Libraries: all logic lives here.
         .target(name: "VigilDomain", path: "Core/VigilDomain", swiftSettings: strict),
-        .target(name: "VigilMQTT", dependencies: ["CMosquitto"], path: "Core/VigilMQTT", swiftSettings: strict),
+        .target(
+            name: "VigilMQTT", dependencies: ["CMosquitto", "CMosquittoRead"], path: "Core/VigilMQTT",
+            swiftSettings: strict),
         .target(name: "VigilStore", dependencies: ["CSQLite"], path: "Core/VigilStore", swiftSettings: strict),
         .target(name: "VigilModbus", dependencies: ["CModbus"], path: "Core/VigilModbus", swiftSettings: strict),
         .target(name: "VigilYAML", path: "Core/VigilYAML", swiftSettings: strict),

@@ -15,6 +15,8 @@ extension MQTTClient {
         var attempts = 0
         var stopDeadline: ContinuousClock.Instant?
         var cork = Cork()
+        // A TLS connection is read through OpenSSL, which buffers records itself.
+        let received = configuration.tls == nil ? ReceiveBuffer() : nil
         while true {
             let socket = mosquitto_socket(handle)
             if thread.isStopping {
@@ -31,6 +33,7 @@ extension MQTTClient {
                 }
             }
             guard socket >= 0 else {
+                received?.reset()
                 waitForStop(thread, milliseconds: reconnectDelay(afterAttempts: attempts) * 1000)
                 if thread.isStopping { return }
                 // Counted whatever the outcome, as libmosquitto counts: a broker that accepts the TCP
@@ -50,13 +53,18 @@ extension MQTTClient {
                     revents: 0),
                 pollfd(fd: thread.wake, events: Int16(POLLIN), revents: 0),
             ]
+            // What libmosquitto has not read from the buffer yet, poll cannot see: no waiting then.
+            let buffered = reading && (received?.pending ?? 0) > 0
             // A second at most, so keepalive pings go out on time on a quiet link.
-            let ready = poll(&fds, 2, 1000)
+            let ready = poll(&fds, 2, buffered ? 0 : 1000)
+            if buffered { fds[0].revents |= Int16(POLLIN) }
             if ready < 0 && errno != EINTR { usleep(1000) }
             if fds[1].revents != 0 { thread.drain() }
             var rc = MOSQ_ERR_SUCCESS.rawValue
             if reading, fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                rc = readWhileAvailable(thread, socket: socket, cork: &cork)
+                rc =
+                    received?.reading(socket) { readWhileAvailable(thread, socket: socket, cork: &cork) }
+                    ?? readWhileAvailable(thread, socket: socket, cork: &cork)
             } else if fds[0].revents & Int16(POLLHUP | POLLERR) != 0 {
                 // A dead link while paused: poll reports it at once every time; the stop that
                 // follows the pause reads it.
@@ -69,6 +77,9 @@ extension MQTTClient {
                 _ = mosquitto_loop_misc(handle)
             }
             if attempts > 0 && isConnected { attempts = 0 }
+            // libmosquitto closed the connection (an error, a missed keepalive): what is left in the
+            // buffer came from it and must never be read as the start of the next one.
+            if mosquitto_socket(handle) != socket { received?.reset() }
         }
     }
 

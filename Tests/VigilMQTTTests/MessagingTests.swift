@@ -173,6 +173,30 @@ struct MessagingTests {
         await subscriber.disconnect()
     }
 
+    @Test("small messages and ones bigger than the receive buffer arrive whole and in order")
+    func bigAndSmallInOrder() async throws {
+        let broker = try #require(Broker.current)
+        let topic = unique("sizes")
+        let subscriber = try await connectedClient(broker)
+        let inbox = StreamRecorder(subscriber.messages)
+        try await subscriber.subscribe(topic, qos: .atLeastOnce)
+        let publisher = try await connectedClient(broker)
+
+        // 64 KiB is the buffer: these cross its edge at every offset, and one body is bigger.
+        let sizes = (0..<300).map { $0 % 50 == 49 ? 100_000 + $0 : 1 + ($0 * 997) % 5_000 }
+        let payloads = sizes.enumerated().map { index, size in
+            (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
+        }
+        for payload in payloads {
+            try publisher.enqueue(MQTTMessage(topic: topic, payload: payload, qos: .atLeastOnce))
+        }
+        let received = await inbox.wait(for: .seconds(20)) { $0.count >= payloads.count }
+        #expect(received.count == payloads.count)
+        #expect(received.map(\.payload) == payloads)
+        await publisher.disconnect()
+        await subscriber.disconnect()
+    }
+
     @Test(
         "QoS 1 messages published while a persistent subscriber was away arrive when it returns",
         arguments: [MQTTProtocolVersion.v5, .v311])
