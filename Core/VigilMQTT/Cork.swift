@@ -2,6 +2,9 @@ internal import Glibc
 
 /// `TCP_CORK` on the client's socket for one turn of the network loop: segments are only sent
 /// when full or when the cork is released, so a turn's many small packets share a few segments.
+/// What other threads publish during the turn waits for its end too, but only the time the turn
+/// spends outside message callbacks: while the thread is inside one, libmosquitto only queues
+/// other threads' publishes (its `in_callback`), cork or not, and this thread writes them after.
 ///
 /// A Unix socket has no cork; the first refusal is remembered for as long as that socket lives,
 /// so an agent on `broker.socket` does not pay a failing system call every turn.
@@ -13,7 +16,7 @@ struct Cork {
         guard socket != refused, held < 0 else { return }
         if Self.set(socket, on: true) {
             held = socket
-        } else {
+        } else if errno == EOPNOTSUPP || errno == ENOPROTOOPT {
             refused = socket
         }
     }

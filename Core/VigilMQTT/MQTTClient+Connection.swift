@@ -23,6 +23,12 @@ extension MQTTClient {
             break
         }
         do throws(MQTTError) {
+            // The thread of an earlier start, stuck past its stop's wait, still works the handle: a
+            // connect now would give it a new socket under the old one's number.
+            guard !network.isRunning else {
+                throw MQTTError.failure(
+                    "start", code: MOSQ_ERR_ERRNO.rawValue, detail: "the last network thread is still running")
+            }
             if configuration.protocolVersion == .v5 && !configuration.cleanSession {
                 try stashSessionExpiry()
             }

@@ -96,6 +96,9 @@ final class NetworkThread: Sendable {
     /// Called by the thread as its last act.
     func markFinished() { running.store(false, ordering: .releasing) }
 
+    /// Whether the thread of an earlier start still runs.
+    var isRunning: Bool { running.load(ordering: .acquiring) }
+
     /// Waits for the thread to end; false when it did not within `seconds`.
     func waitUntilFinished(seconds: Int) -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)

@@ -7,36 +7,30 @@ import Testing
 struct CorkTests {
     @Test("a TCP socket is corked while held and uncorked when released")
     func tcp() throws {
-        let (client, server) = try Self.loopbackConnection()
-        defer {
-            close(client)
-            close(server)
+        try Self.withLoopbackConnection { client in
+            var cork = Cork()
+            cork.hold(client)
+            #expect(Self.corked(client) == 1)
+            // A second hold in the same turn changes nothing, and one release ends it.
+            cork.hold(client)
+            cork.release(client, stillOpen: true)
+            #expect(Self.corked(client) == 0)
         }
-        var cork = Cork()
-        cork.hold(client)
-        #expect(Self.corked(client) == 1)
-        // A second hold in the same turn changes nothing, and one release ends it.
-        cork.hold(client)
-        cork.release(client, stillOpen: true)
-        #expect(Self.corked(client) == 0)
     }
 
     @Test("a socket closed during the turn is not touched when released")
     func closedDuringTurn() throws {
-        let (client, server) = try Self.loopbackConnection()
-        defer {
-            close(client)
-            close(server)
+        try Self.withLoopbackConnection { client in
+            var cork = Cork()
+            cork.hold(client)
+            // As if libmosquitto had closed it: the number must be left alone, whoever has it now.
+            cork.release(client, stillOpen: false)
+            #expect(Self.corked(client) == 1)
+            // Released all the same: the next turn corks afresh.
+            cork.hold(client)
+            cork.release(client, stillOpen: true)
+            #expect(Self.corked(client) == 0)
         }
-        var cork = Cork()
-        cork.hold(client)
-        // As if libmosquitto had closed it: the number must be left alone, whoever has it now.
-        cork.release(client, stillOpen: false)
-        #expect(Self.corked(client) == 1)
-        // Released all the same: the next turn corks afresh.
-        cork.hold(client)
-        cork.release(client, stillOpen: true)
-        #expect(Self.corked(client) == 0)
     }
 
     @Test("a Unix socket refuses the cork, and nothing breaks")
@@ -61,6 +55,16 @@ struct CorkTests {
         var value: Int32 = -1
         var length = socklen_t(MemoryLayout<Int32>.size)
         return getsockopt(socket, Int32(IPPROTO_TCP), TCP_CORK, &value, &length) == 0 ? value : -1
+    }
+
+    /// Runs `body` with the client end of a fresh loopback TCP connection, closing both ends after.
+    private static func withLoopbackConnection(_ body: (Int32) throws -> Void) throws {
+        let (client, server) = try loopbackConnection()
+        defer {
+            close(client)
+            close(server)
+        }
+        try body(client)
     }
 
     private static func loopbackConnection() throws -> (Int32, Int32) {
