@@ -41,3 +41,17 @@ func connectedClient(
 func bytes(_ text: String) -> [UInt8] {
     Array(text.utf8)
 }
+
+/// A client subscribed to `filter` with a recorder of what it receives, and a second client to
+/// publish with; both connected.
+func subscriberAndPublisher(
+    _ broker: Broker,
+    filter: String,
+    qos: MQTTQoS = .atLeastOnce,
+    version: MQTTProtocolVersion = .v5
+) async throws -> (subscriber: MQTTClient, inbox: StreamRecorder<MQTTMessage>, publisher: MQTTClient) {
+    let subscriber = try await connectedClient(broker, version: version)
+    let inbox = StreamRecorder(subscriber.messages)
+    try await subscriber.subscribe(filter, qos: qos)
+    return (subscriber, inbox, try await connectedClient(broker, version: version))
+}

@@ -12,10 +12,8 @@ struct MessagingTests {
     func roundTrip(version: MQTTProtocolVersion, qos: MQTTQoS) async throws {
         let broker = try #require(Broker.current)
         let topic = unique("round-trip")
-        let subscriber = try await connectedClient(broker, version: version)
-        let inbox = StreamRecorder(subscriber.messages)
-        try await subscriber.subscribe(topic + "/#", qos: qos)
-        let publisher = try await connectedClient(broker, version: version)
+        let (subscriber, inbox, publisher) = try await subscriberAndPublisher(
+            broker, filter: topic + "/#", qos: qos, version: version)
 
         try await publisher.publish(MQTTMessage(topic: topic + "/a", payload: bytes("hello"), qos: qos))
 
@@ -68,10 +66,7 @@ struct MessagingTests {
     func enqueueSmoke() async throws {
         let broker = try #require(Broker.current)
         let topic = unique("smoke")
-        let subscriber = try await connectedClient(broker)
-        let inbox = StreamRecorder(subscriber.messages)
-        try await subscriber.subscribe(topic)
-        let publisher = try await connectedClient(broker)
+        let (subscriber, inbox, publisher) = try await subscriberAndPublisher(broker, filter: topic)
 
         for index in 0..<1_000 {
             try publisher.enqueue(MQTTMessage(topic: topic, payload: bytes("\(index)")))
@@ -143,10 +138,7 @@ struct MessagingTests {
     func noDelayAfterBurst() async throws {
         let broker = try #require(Broker.current)
         let topic = unique("burst")
-        let subscriber = try await connectedClient(broker)
-        let inbox = StreamRecorder(subscriber.messages)
-        try await subscriber.subscribe(topic, qos: .atLeastOnce)
-        let publisher = try await connectedClient(broker)
+        let (subscriber, inbox, publisher) = try await subscriberAndPublisher(broker, filter: topic, qos: .atLeastOnce)
 
         // The subscriber reads the burst many messages a turn and corks its socket while it sends
         // their PUBACKs. A cork left on would hold every later small packet it writes until the
@@ -177,10 +169,7 @@ struct MessagingTests {
     func bigAndSmallInOrder() async throws {
         let broker = try #require(Broker.current)
         let topic = unique("sizes")
-        let subscriber = try await connectedClient(broker)
-        let inbox = StreamRecorder(subscriber.messages)
-        try await subscriber.subscribe(topic, qos: .atLeastOnce)
-        let publisher = try await connectedClient(broker)
+        let (subscriber, inbox, publisher) = try await subscriberAndPublisher(broker, filter: topic, qos: .atLeastOnce)
 
         // 64 KiB is the buffer: these cross its edge at every offset, and one body is bigger.
         let sizes = (0..<300).map { $0 % 50 == 49 ? 100_000 + $0 : 1 + ($0 * 997) % 5_000 }
