@@ -8,6 +8,11 @@ import VigilMQTT
 /// its own broker hop cancels: each reading's publish to its evaluation's arrival, and a fault's
 /// first reading to its alarm's arrival on `alert/<asset>/vibration_high`.
 ///
+/// Every twentieth reading is followed by a probe, a 200-byte QoS 1 message straight to the same
+/// subscriber, as `mqbench` sends its own: the raw broker hop in the same seconds, under the same
+/// load and the same hypervisor. The limits part measures it too, but minutes apart, and on this
+/// machine a single hop's p99 moved from under 1 ms to over 4 ms within the hour.
+///
 /// The evaluator, alerter and recorder run as on a site; the collector does not (its Modbus or
 /// simulator pacing is not what is measured), and the alarm rule has no on-delay or off-delay, so
 /// every injected fault raises and clears again before its pump's next one.
@@ -18,6 +23,8 @@ enum LatencyBench {
         /// Milliseconds, one per evaluation or alarm seen.
         var evaluation: [Double]
         var alert: [Double]
+        /// The probes' one broker hop each.
+        var probe: [Double]
         var faults: Int
     }
 
@@ -26,6 +33,7 @@ enum LatencyBench {
         private let lock = NSLock()
         private var sent: [UInt64] = []
         private var faults: [Int: UInt64] = [:]
+        private var probes: [UInt64] = []
 
         /// - Parameter faultStarts: the reading is the first of a fault; its pump's alarm is timed
         ///   from it. The fault's later readings go out after that alarm has arrived, so they must
@@ -45,6 +53,18 @@ enum LatencyBench {
             }
         }
 
+        /// - Returns: the probe's number, which its payload carries.
+        func sentProbe(at time: UInt64) -> Int {
+            lock.withLock {
+                probes.append(time)
+                return probes.count - 1
+            }
+        }
+
+        func probeTime(_ number: Int) -> UInt64? {
+            lock.withLock { number >= 0 && number < probes.count ? probes[number] : nil }
+        }
+
         /// The first faulty reading's time of the pump's current fault, once.
         func takeFault(pump: Int) -> UInt64? { lock.withLock { faults.removeValue(forKey: pump) } }
     }
@@ -61,10 +81,14 @@ enum LatencyBench {
         private let lock = NSLock()
         private var evaluations: [Double] = []
         private var alerts: [Double] = []
+        private var probes: [Double] = []
 
         func evaluation(_ milliseconds: Double) { lock.withLock { evaluations.append(milliseconds) } }
         func alert(_ milliseconds: Double) { lock.withLock { alerts.append(milliseconds) } }
-        var seen: (evaluations: [Double], alerts: [Double]) { lock.withLock { (evaluations, alerts) } }
+        func probe(_ milliseconds: Double) { lock.withLock { probes.append(milliseconds) } }
+        var seen: (evaluations: [Double], alerts: [Double], probes: [Double]) {
+            lock.withLock { (evaluations, alerts, probes) }
+        }
     }
 
     static func run(seconds: Double, warmUp: Double, agentDirectory: String, work: String, name: String) async throws
@@ -82,11 +106,20 @@ enum LatencyBench {
 
         let ledger = Ledger()
         let arrivals = Arrivals()
+        let probeTopic = "vigil/bench/probe"
         let measureFrom = UInt64(warmUp * 1e9) + now()
         // Timed on the listener's network thread, where libmosquitto hands each message over, as
         // `mqbench` times its reference hop: a hop to a task would add the bench's own scheduling.
         let listener = try await site.client("latency-listener") { message in
             let arrived = now()
+            if message.topic == probeTopic {
+                let digits = message.payload.prefix { $0 != UInt8(ascii: " ") }
+                guard let number = Int(String(decoding: digits, as: UTF8.self)), let sent = ledger.probeTime(number),
+                    sent >= measureFrom
+                else { return }
+                arrivals.probe(Double(arrived - sent) / 1e6)
+                return
+            }
             let levels = message.topic.split(separator: "/")
             guard levels.count >= 4, let pump = Int(levels[3].dropFirst(5)) else { return }
             if levels[2] == "evaluation" {
@@ -103,6 +136,7 @@ enum LatencyBench {
         }
         try await listener.subscribe("vigil/bench/evaluation/+", qos: .atMostOnce)
         try await listener.subscribe("vigil/bench/alert/+/vibration_high", qos: .atMostOnce)
+        try await listener.subscribe(probeTopic, qos: .atLeastOnce)
         let publisher = try await site.client("latency-publisher")
         let collector = try TopicLevel("bench-collector")
         let topics = Topics(site: try TopicLevel("bench"))
@@ -145,6 +179,15 @@ enum LatencyBench {
                         ledger.sent(index, at: now(), faultStarts: faultStarts)
                         try publisher.enqueue(
                             MQTTMessage(topic: topics.telemetry(assets[pump]), payload: payload, qos: .atLeastOnce))
+                        if index % 20 == 10 {
+                            let number = ledger.sentProbe(at: now())
+                            let text = String(number)
+                            try publisher.enqueue(
+                                MQTTMessage(
+                                    topic: probeTopic,
+                                    payload: Array((text + String(repeating: " ", count: 200 - text.count)).utf8),
+                                    qos: .atLeastOnce))
+                        }
                     }
                     fed.resume()
                 } catch {
@@ -157,7 +200,8 @@ enum LatencyBench {
         await listener.disconnect()
         await publisher.disconnect()
         let seen = arrivals.seen
-        return Outcome(evaluation: seen.evaluations, alert: seen.alerts, faults: Int(seconds * 10))
+        return Outcome(
+            evaluation: seen.evaluations, alert: seen.alerts, probe: seen.probes, faults: Int(seconds * 10))
     }
 
     /// The `fraction` percentile (0…1) of `values`, nearest rank.
