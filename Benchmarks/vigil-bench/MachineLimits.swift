@@ -52,6 +52,32 @@ struct MachineLimits {
         return runs.isEmpty ? nil : Figure(runs)
     }
 
+    /// One more run of `sqlbench` as `limits.sh` runs it (batches of 1,000 rows, with the index),
+    /// built by `measure` into `work`: a reference taken seconds from the figure it is compared
+    /// with, where the limits part ran minutes before. Nil when `measure` found no script.
+    static func sqliteRowsNow(work: String, rows: Int) -> Double? {
+        let directory = work + "/limits"
+        let binary = directory + "/sqlbench"
+        guard FileManager.default.isExecutableFile(atPath: binary) else { return nil }
+        let database = directory + "/paired.db"
+        let removeDatabase = {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        }
+        removeDatabase()
+        defer { removeDatabase() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [database, String(rows), "1000", "1", "NORMAL"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let field = output.split(whereSeparator: { $0 == " " || $0 == "\n" }).first { $0.hasPrefix("rows_s=") }
+        return field.flatMap { Double($0.dropFirst("rows_s=".count)) }
+    }
+
     var qos1: Figure? { value("mq_q1_1pub", "msg_s") }
     var qos0: Figure? { value("mq_q0_1pub", "msg_s") }
     var latencyP99: Figure? { value("lat_q1", "p99_us") }
