@@ -35,11 +35,7 @@ struct MachineLimits {
             let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             for line in output.split(separator: "\n") where line.hasPrefix("test=") {
-                var fields: [String: String] = [:]
-                for pair in line.split(separator: " ") {
-                    let parts = pair.split(separator: "=", maxSplits: 1)
-                    if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
-                }
+                let fields = Self.fields(line)
                 if let name = fields["test"] { limits.tests[name, default: []].append(fields) }
             }
         }
@@ -74,8 +70,17 @@ struct MachineLimits {
         guard (try? process.run()) != nil else { return nil }
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        let field = output.split(whereSeparator: { $0 == " " || $0 == "\n" }).first { $0.hasPrefix("rows_s=") }
-        return field.flatMap { Double($0.dropFirst("rows_s=".count)) }
+        return output.split(separator: "\n").last.flatMap { Self.fields($0)["rows_s"] }.flatMap(Double.init)
+    }
+
+    /// The `key=value` pairs of one line of the limits programs' output.
+    private static func fields(_ line: Substring) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in line.split(separator: " ") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+        }
+        return fields
     }
 
     var qos1: Figure? { value("mq_q1_1pub", "msg_s") }
