@@ -38,7 +38,8 @@ public struct AlerterAgent: Agent {
         // The book is saved, and the events it covers handed to the outbox, on a thread of its own.
         let writer = BackgroundSaver<AlerterState, AlarmBook.Transition>(
             save: { [self] state in save(state, to: statePath, context) },
-            record: { [self] transitions in for transition in transitions { record(transition, outbox, context) } })
+            record: { [self] transitions in for transition in transitions { record(transition, outbox, context) } },
+            placed: { context.saverPlaced($0) })
         let loop = Loop(owner: self, context: context, starting: starting, outbox: outbox, writer: writer)
         loop.showAlarms()
         let alerter = Mutex(loop)
@@ -48,7 +49,8 @@ public struct AlerterAgent: Agent {
                 alerter.withLock { $0.tick() }
             }
         }
-        await context.consumeInOrder { message in alerter.withLock { $0.take(message) } }
+        await context.consumeInOrder(
+            { message in alerter.withLock { $0.take(message) } }, turnEnded: { alerter.withLock { $0.turnEnded() } })
         ticker.cancel()
         await ticker.value
         let memory = alerter.withLock { loop in

@@ -65,9 +65,8 @@ public struct EvaluatorAgent: Agent {
             context.log.notice("judging partition \(context.settings.partition) of the site's assets")
         }
         let baselinesPath = context.common.stateDirectory + "/" + Self.baselinesFile
-        let saver = BackgroundSaver<EvaluatorState, Never>(save: { state in
-            Self.save(state, to: baselinesPath, context)
-        })
+        let saver = BackgroundSaver<EvaluatorState, Never>(
+            save: { state in Self.save(state, to: baselinesPath, context) }, placed: { context.saverPlaced($0) })
         var loop = Loop(saver: saver, state: Self.loadState(baselinesPath, context))
         // Judged on the agent's task, not on the network thread as the alerter does: a replay or a
         // catch-up arrives faster than it is judged, and the `max_undelivered` messages buffered

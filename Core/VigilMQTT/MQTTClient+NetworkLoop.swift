@@ -76,6 +76,7 @@ extension MQTTClient {
             if rc == MOSQ_ERR_SUCCESS.rawValue, mosquitto_socket(handle) >= 0 {
                 _ = mosquitto_loop_misc(handle)
             }
+            if let turnEnded = messageHandler.withLock({ $0 })?.turnEnded { turnEnded() }
             if attempts > 0 && isConnected { attempts = 0 }
             // libmosquitto closed the connection (an error, a missed keepalive): what is left in the
             // buffer came from it and must never be read as the start of the next one.

@@ -47,8 +47,15 @@ public final class MQTTClient: Sendable {
     /// of to `messages`: an `AsyncStream` hop per message costs more than decoding it. The handler
     /// must return quickly or on purpose slowly: while it runs, the socket is not read, which is
     /// the backpressure a slow consumer wants. Set it before `start()`.
-    public func setMessageHandler(_ handler: @escaping @Sendable (MQTTMessage) -> Void) {
-        messageHandler.withLock { $0 = MessageHandler(call: handler) }
+    ///
+    /// - Parameter turnEnded: called on the same thread after each turn of reading, once what the
+    ///   handler published during it has been written to the socket (a publish made inside the
+    ///   handler is only queued until then). Work that would hold that write back, such as waking
+    ///   a thread that may take this core, belongs here.
+    public func setMessageHandler(
+        _ handler: @escaping @Sendable (MQTTMessage) -> Void, turnEnded: (@Sendable () -> Void)? = nil
+    ) {
+        messageHandler.withLock { $0 = MessageHandler(call: handler, turnEnded: turnEnded) }
     }
 
     /// The consumer took one message from `messages`; needed only with `maxUndelivered` set.
@@ -151,4 +158,5 @@ public final class MQTTClient: Sendable {
 /// one more thunk each time; inside a struct it is kept as it is.
 struct MessageHandler: Sendable {
     let call: @Sendable (MQTTMessage) -> Void
+    let turnEnded: (@Sendable () -> Void)?
 }

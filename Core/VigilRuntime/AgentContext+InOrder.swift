@@ -8,17 +8,21 @@ extension AgentContext {
     ///
     /// For an agent that judges a stream (a reading after an older one of its asset would step
     /// its state back) and whose per-message work costs less than a thread hop. `consumer` is
-    /// never called twice at once; while it runs the socket is not read.
-    public func consumeInOrder(_ consumer: @escaping @Sendable (MQTTMessage) -> Void) async {
+    /// never called twice at once; while it runs the socket is not read. `turnEnded` is as for
+    /// `consume`.
+    public func consumeInOrder(
+        _ consumer: @escaping @Sendable (MQTTMessage) -> Void, turnEnded: (@Sendable () -> Void)? = nil
+    ) async {
         let order = Mutex(InOrder())
-        let waiting = consume { message in
-            let now = order.withLock { order in
-                if order.direct { return true }
-                order.held.append(message)
-                return false
-            }
-            if now { consumer(message) }
-        }
+        let waiting = consume(
+            { message in
+                let now = order.withLock { order in
+                    if order.direct { return true }
+                    order.held.append(message)
+                    return false
+                }
+                if now { consumer(message) }
+            }, turnEnded: turnEnded)
         var backlog = waiting
         if backlog == 0 { Self.release(order, to: consumer) }
         for await message in messages {

@@ -58,14 +58,32 @@ public final class AgentContext<Settings: Sendable>: Sendable {
     /// of `messages`, for an agent whose per-message work is cheaper than an `AsyncStream` hop.
     /// `messages` still delivers what arrived before, and still ends when the agent must stop.
     /// While `consumer` runs the socket is not read: it may wait for room, briefly.
+    /// - Parameter turnEnded: runs on the network thread after each turn of reading, once what
+    ///   `consumer` published in it is on the socket: until then such a publish is only queued.
     /// - Returns: how many messages `messages` still holds from before the switch; an agent that
     ///   must judge in arrival order holds back what `consumer` gets until it has taken those.
     @discardableResult
-    public func consume(_ consumer: @escaping @Sendable (MQTTMessage) -> Void) -> Int {
+    public func consume(
+        _ consumer: @escaping @Sendable (MQTTMessage) -> Void, turnEnded: (@Sendable () -> Void)? = nil
+    ) -> Int {
         handover.state.withLock { state in
-            state.consumer = Consumer(take: consumer)
+            state.consumer = Consumer(take: consumer, turnEnded: turnEnded)
             return state.buffered
         }
+    }
+
+    /// For a `BackgroundSaver`'s `placed`: status counter `saver_idle` is 1 when its thread runs
+    /// in `SCHED_IDLE`, 0 with a warning when the system refused.
+    public func saverPlaced(_ failure: CPUPriority.Failure?) {
+        counters.set("saver_idle", to: failure == nil ? 1 : 0)
+        if let failure {
+            log.warning("the state saver runs as an ordinary thread and may delay alarms: \(failure)")
+        }
+    }
+
+    /// Called by the runtime after each turn of the MQTT network thread.
+    func turnEnded() {
+        if let turnEnded = handover.state.withLock({ $0.consumer?.turnEnded }) { turnEnded() }
     }
 
     public func finishMessages() { inbox.finish() }
@@ -125,6 +143,7 @@ public final class AgentContext<Settings: Sendable>: Sendable {
 
 struct Consumer: Sendable {
     let take: @Sendable (MQTTMessage) -> Void
+    let turnEnded: (@Sendable () -> Void)?
 }
 
 /// Who takes the agent's messages, and how many wait in `messages`; shared with the inbox, which

@@ -128,7 +128,7 @@ final class AgentSession<A: Agent>: Sendable {
             common: common, settings: settings, bus: client, log: log, counters: counters,
             consumed: { client.consumed() })
         let route = self.route(client, context)
-        client.setMessageHandler { route($0) }
+        client.setMessageHandler({ route($0) }, turnEnded: { context.turnEnded() })
         do {
             try client.start()
         } catch {

@@ -9,6 +9,11 @@ import Synchronization
 /// journal keeps every event the outbox has not committed; the evaluator's baselines are simply
 /// the latest), so a burst of changes costs one save, and the items are recorded in the order they
 /// were submitted, after it.
+///
+/// The thread runs in `SCHED_IDLE` (`CPUPriority`): a save is a millisecond of encoding for the
+/// alerter's book and a hundred for a large site's baselines, and woken as an ordinary thread it
+/// often took the core from the broker or the agent that had just published an alarm, which
+/// then waited for it.
 public final class BackgroundSaver<State: Sendable, Item: Sendable>: Sendable {
     private struct Pending {
         var state: State?
@@ -24,10 +29,24 @@ public final class BackgroundSaver<State: Sendable, Item: Sendable>: Sendable {
     private let save: @Sendable (State) -> Void
     private let record: @Sendable ([Item]) -> Void
 
-    public init(save: @escaping @Sendable (State) -> Void, record: @escaping @Sendable ([Item]) -> Void = { _ in }) {
+    /// - Parameter placed: told once, on the saver's thread, that it runs in `SCHED_IDLE` (nil)
+    ///   or why it could not (a seccomp filter without `sched_setscheduler`): the saves then
+    ///   run all the same, as an ordinary thread.
+    public init(
+        save: @escaping @Sendable (State) -> Void, record: @escaping @Sendable ([Item]) -> Void = { _ in },
+        placed: @escaping @Sendable (CPUPriority.Failure?) -> Void = { _ in }
+    ) {
         self.save = save
         self.record = record
-        OSThread.spawn { [self] in self.run() }
+        OSThread.spawn { [self] in
+            do throws(CPUPriority.Failure) {
+                try CPUPriority.yieldThisThread()
+                placed(nil)
+            } catch {
+                placed(error)
+            }
+            self.run()
+        }
     }
 
     /// Returns at once; `state` is saved, then `items` recorded, on the saver's thread.

@@ -12,6 +12,7 @@
 /// thread wakes, and the kernel places woken threads on its core as if it were idle.
 public enum CPUPriority {
     public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// 0: the thread that asked.
         public let thread: Int32
         public let code: Int32
 
@@ -23,6 +24,16 @@ public enum CPUPriority {
     /// Linux's `SCHED_IDLE`; glibc declares the name only under `_GNU_SOURCE`, which Swift's
     /// Glibc module does not set.
     static let schedIdle: Int32 = 5
+
+    /// Moves the calling thread alone to `SCHED_IDLE`, for a thread that does an agent's
+    /// background work (`BackgroundSaver`). One way, as for `yieldToOthers`.
+    public static func yieldThisThread() throws(Failure) {
+        var parameters = sched_param()
+        // Thread 0: the caller. With `sched_setscheduler` Linux applies a policy to one thread.
+        guard sched_setscheduler(0, schedIdle, &parameters) == 0 else {
+            throw Failure(thread: 0, code: errno)
+        }
+    }
 
     /// Moves every thread of this process to `SCHED_IDLE`; threads started afterwards inherit it
     /// from the thread that starts them. One way: an unprivileged process cannot come back without

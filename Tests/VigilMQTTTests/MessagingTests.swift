@@ -134,6 +134,53 @@ struct MessagingTests {
         await listener.disconnect()
     }
 
+    /// The alerter hands its state to a saver thread in `turnEnded`, trusting that the alarm it
+    /// published in the turn is already on its way: waking that thread first put it in the alarm's
+    /// path.
+    @Test("turnEnded runs after what the handler published in the turn is written")
+    func turnEndedAfterTheTurnsWrites() async throws {
+        let broker = try #require(Broker.current)
+        let trigger = unique("trigger")
+        let answer = unique("answer")
+        let listener = try await connectedClient(broker)
+        let inbox = StreamRecorder(listener.messages)
+        try await listener.subscribe(answer)
+
+        let busy = try MQTTClient(configuration: configuration(broker))
+        let answered = Mutex(false)
+        let turn = Mutex<(began: ContinuousClock.Instant, returned: ContinuousClock.Instant?)?>(nil)
+        busy.setMessageHandler(
+            { message in
+                guard message.topic == trigger else { return }
+                // Inside the callback: libmosquitto only queues this.
+                try? busy.enqueue(MQTTMessage(topic: answer, payload: bytes("done"), qos: .atLeastOnce))
+                answered.withLock { $0 = true }
+            },
+            turnEnded: {
+                guard answered.withLock({ $0 }), turn.withLock({ $0 == nil }) else { return }
+                turn.withLock { $0 = (.now, nil) }
+                usleep(300_000)
+                turn.withLock { $0?.returned = .now }
+            })
+        try await busy.connect()
+        try await busy.subscribe(trigger, qos: .atMostOnce)
+        try await listener.publish(MQTTMessage(topic: trigger, payload: bytes("go"), qos: .atMostOnce))
+
+        let received = await inbox.first(within: .seconds(5)) { $0.topic == answer }
+        let arrived = ContinuousClock.now
+        #expect(received?.payload == bytes("done"))
+        let deadline = ContinuousClock.now + .seconds(5)
+        while turn.withLock({ $0?.returned }) == nil && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let ended = try #require(turn.withLock { $0 })
+        let returned = try #require(ended.returned)
+        // Written before turnEnded began, the answer arrives while it still sleeps.
+        #expect(arrived < returned, "arrived \(arrived - ended.began) after turnEnded began, which slept 300 ms")
+        await busy.disconnect()
+        await listener.disconnect()
+    }
+
     @Test("after a QoS 1 burst, a message still goes out at once: the socket's cork is released every turn")
     func noDelayAfterBurst() async throws {
         let broker = try #require(Broker.current)

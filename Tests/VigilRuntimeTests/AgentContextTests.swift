@@ -44,6 +44,26 @@ import VigilYAML
         #expect(rest == ["t/2", "t/3"])
     }
 
+    /// The runtime calls `turnEnded` after every turn of the network thread; it reaches the
+    /// consumer's own, and nothing before a consumer is set.
+    @Test func turnEndedReachesTheConsumerSetWithIt() async throws {
+        let context = try context()
+        context.turnEnded()
+        let turns = Mutex(0)
+        let done = Task {
+            await context.consumeInOrder({ _ in }, turnEnded: { turns.withLock { $0 += 1 } })
+        }
+        while turns.withLock({ $0 }) == 0 {
+            context.turnEnded()
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let before = turns.withLock { $0 }
+        context.turnEnded()
+        #expect(turns.withLock { $0 } == before + 1)
+        context.finishMessages()
+        await done.value
+    }
+
     /// A message that arrives on the network thread while older ones still wait is held back
     /// until they are judged; after that each is judged where it arrives.
     @Test func consumeInOrderJudgesTheBacklogFirstThenEachAsItArrives() async throws {

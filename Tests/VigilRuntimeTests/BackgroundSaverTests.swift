@@ -46,4 +46,18 @@ import Testing
         saver.stop()
         #expect(log.all.last == "save 4")
     }
+
+    /// A save woken as an ordinary thread took the core from the alarm that had just gone out.
+    @Test func savesRunInTheIdleClassAndSaySo() throws {
+        let policy = Mutex<Int32>(-1)
+        let placed = Mutex<[String]>([])
+        let saver = BackgroundSaver<Int, Never>(
+            save: { _ in policy.withLock { $0 = sched_getscheduler(0) } },
+            placed: { failure in placed.withLock { $0.append(failure.map { "\($0)" } ?? "idle") } })
+        saver.submit(1)
+        saver.flush()
+        #expect(placed.withLock { $0 } == ["idle"])
+        #expect(policy.withLock { $0 } == CPUPriority.schedIdle)
+        saver.stop()
+    }
 }
