@@ -55,3 +55,15 @@ func subscriberAndPublisher(
     try await subscriber.subscribe(filter, qos: qos)
     return (subscriber, inbox, try await connectedClient(broker, version: version))
 }
+
+/// Two fresh topics and a connected listener subscribed to the second: for tests of a client that
+/// answers the first from inside its message callback.
+func triggerAndListener(
+    _ broker: Broker
+) async throws -> (trigger: String, answer: String, listener: MQTTClient, inbox: StreamRecorder<MQTTMessage>) {
+    let listener = try await connectedClient(broker)
+    let inbox = StreamRecorder(listener.messages)
+    let answer = unique("answer")
+    try await listener.subscribe(answer)
+    return (unique("trigger"), answer, listener, inbox)
+}

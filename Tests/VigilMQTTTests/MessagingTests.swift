@@ -100,11 +100,7 @@ struct MessagingTests {
     @Test("a publish made on another thread during a message callback goes out when the callback returns")
     func publishDuringCallback() async throws {
         let broker = try #require(Broker.current)
-        let trigger = unique("trigger")
-        let answer = unique("answer")
-        let listener = try await connectedClient(broker)
-        let inbox = StreamRecorder(listener.messages)
-        try await listener.subscribe(answer)
+        let (trigger, answer, listener, inbox) = try await triggerAndListener(broker)
 
         let busy = try MQTTClient(configuration: configuration(broker))
         let inCallback = Mutex(false)
@@ -140,11 +136,7 @@ struct MessagingTests {
     @Test("turnEnded runs after what the handler published in the turn is written")
     func turnEndedAfterTheTurnsWrites() async throws {
         let broker = try #require(Broker.current)
-        let trigger = unique("trigger")
-        let answer = unique("answer")
-        let listener = try await connectedClient(broker)
-        let inbox = StreamRecorder(listener.messages)
-        try await listener.subscribe(answer)
+        let (trigger, answer, listener, inbox) = try await triggerAndListener(broker)
 
         let busy = try MQTTClient(configuration: configuration(broker))
         let answered = Mutex(false)
