@@ -6,9 +6,9 @@ import VigilTestSupport
 
 /// The recorder's commits must not hold the alarm path off the CPU: by default every one of its
 /// threads, the MQTT network thread included, runs in `SCHED_IDLE`, and it says so on its
-/// status.
+/// status. The evaluator's and alerter's state savers do too, and nothing else of theirs.
 @Suite(.broker, .serialized)
-struct RecorderPriorityTests {
+struct ThreadPriorityTests {
     /// The scheduling policy of each thread of `pid`, from `/proc` (field 41 of `stat`, counted
     /// after the command name, which may hold spaces: "mosquitto loop").
     static func policies(_ pid: Int32) -> [String: Int] {
@@ -66,5 +66,25 @@ struct RecorderPriorityTests {
         #expect(policies.values.allSatisfy { $0 == 0 }, "\(policies)")
         let status = messages.all.last { $0.topic == "vigil/\(site)/status/recorder" }.flatMap(SiteHarness.status)
         #expect(status?.counters["idle_priority"] == nil)
+    }
+
+    /// The evaluator and alerter save their state on a thread of their own, which gives way;
+    /// every thread on the alarm's path, the network thread first, stays in the normal class.
+    @Test(.timeLimit(.minutes(1)), arguments: ["evaluator", "alerter"])
+    func onlyTheStateSaverGivesWay(agent: String) async throws {
+        let site = "e2e-saver-\(agent)"
+        let harness = SiteHarness(site: site, port: Broker.current!.port)
+        let (client, messages) = try await harness.watcher()
+        defer { Task { await client.disconnect() } }
+        let process = try harness.start(agent)
+        defer { process.stop() }
+        let said = await messages.first(within: .seconds(10)) {
+            $0.topic == "vigil/\(site)/status/\(agent)" && SiteHarness.status($0)?.counters["saver_idle"] == 1
+        }
+        #expect(said != nil, "\(process.log)")
+        let policies = Self.policies(process.pid)
+        #expect(policies.values.filter { $0 == Self.idle }.count == 1, "\(policies)")
+        let network = policies.filter { $0.key.hasSuffix("mosquitto loop") }
+        #expect(network.count == 1 && network.values.allSatisfy { $0 == 0 }, "\(policies)")
     }
 }
