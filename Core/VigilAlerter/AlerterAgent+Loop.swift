@@ -139,8 +139,11 @@ extension AlerterAgent {
             }
             let transitions = book.tick(now: .now())
             context.counters.set("alarms_shown", to: book.shownCount)
-            if !transitions.isEmpty || !unsaved.isEmpty {
+            if !transitions.isEmpty {
                 publish(transitions)
+            } else if !unsaved.isEmpty {
+                // Judged on the agent's task (the backlog at start), where no turn ends to save them.
+                saveBook()
             } else if dirty, book.revision != savedRevision || ContinuousClock.now - lastSave >= .seconds(60) {
                 // A delay that started or ended within a second; sample counts and the last
                 // evaluation seen once a minute: a site's evaluations must not wear the flash.
@@ -182,6 +185,7 @@ extension AlerterAgent {
         /// puts the saved state back on the broker, and the evaluator's next evaluation (at the
         /// latest its heartbeat) takes the alarm where it was going, with one event for the step.
         mutating func publish(_ transitions: [AlarmBook.Transition], saveNow: Bool = true) {
+            guard !transitions.isEmpty else { return }
             for transition in transitions { owner.announce(transition, context) }
             var numbered = transitions
             for index in numbered.indices where numbered[index].event != nil {
@@ -190,7 +194,7 @@ extension AlerterAgent {
             }
             journal += numbered.compactMap(\.event)
             unsaved += numbered
-            if saveNow, !unsaved.isEmpty { saveBook() }
+            if saveNow { saveBook() }
         }
     }
 }
